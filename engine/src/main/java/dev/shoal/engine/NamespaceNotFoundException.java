@@ -1,0 +1,10 @@
+package dev.shoal.engine;
+
+/** The namespace does not exist (or was deleted). */
+public class NamespaceNotFoundException extends ShoalException {
+  private static final long serialVersionUID = 1L;
+
+  public NamespaceNotFoundException(String namespace) {
+    super(ErrorKind.NOT_FOUND, "Namespace not found: " + namespace);
+  }
+}
