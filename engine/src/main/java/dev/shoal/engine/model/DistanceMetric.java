@@ -1,5 +1,7 @@
 package dev.shoal.engine.model;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
@@ -13,6 +15,7 @@ public enum DistanceMetric {
   DOT;
 
   /** The name used in JSON and configuration: {@code cosine}, {@code euclidean}, {@code dot}. */
+  @JsonValue
   public String jsonName() {
     return name().toLowerCase(Locale.ROOT);
   }
@@ -23,6 +26,7 @@ public enum DistanceMetric {
    *
    * @throws IllegalArgumentException naming the accepted values
    */
+  @JsonCreator
   public static DistanceMetric parse(String name) {
     if (name != null) {
       switch (name.toLowerCase(Locale.ROOT)) {

@@ -1,0 +1,354 @@
+package dev.shoal.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.shoal.engine.cache.MemoryCache;
+import dev.shoal.engine.manifest.Manifest;
+import dev.shoal.engine.manifest.ManifestStore;
+import dev.shoal.engine.model.DistanceMetric;
+import dev.shoal.engine.model.Document;
+import dev.shoal.engine.model.NamespacePath;
+import dev.shoal.engine.namespace.NamespaceService;
+import dev.shoal.engine.namespace.NamespaceSnapshot;
+import dev.shoal.engine.namespace.SnapshotLoader;
+import dev.shoal.engine.query.QueryExecutor;
+import dev.shoal.engine.query.QueryRequest;
+import dev.shoal.engine.query.QueryResult;
+import dev.shoal.engine.storage.ObjectStore;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The engine: namespaces of documents on an object store, with durable writes, exactly-once
+ * writer positions and queries. Every other module (the Kafka Connect and Flink sinks, the query
+ * server) wraps one.
+ *
+ * <p>Any number of engines, in any number of processes, may share one store and write the same
+ * namespaces: commits are compare-and-swap creations of manifest versions (see {@link
+ * ManifestStore}). Writes return once durable; a read with {@link Consistency#STRONG} sees every
+ * write acknowledged before it started, by any engine.
+ *
+ * <p>Thread-safe. Blocking methods run on the caller's thread except commits, which run on the
+ * engine's commit threads ({@code shoal-commit-N}) while the caller waits.
+ *
+ * <pre>{@code
+ * try (Engine engine = Engine.builder().store(ObjectStores.open("file:///var/shoal")).build()) {
+ *   NamespacePath ns = NamespacePath.parse("acme/search/docs");
+ *   engine.write(ns, WriteRequest.upsert(List.of(Document.of("a", new float[] {1, 0}, Map.of()))));
+ *   QueryResult r = engine.query(ns, QueryRequest.builder()
+ *       .rankBy(new RankBy.Vector(new float[] {1, 0}, false)).build());
+ * }
+ * }</pre>
+ */
+public final class Engine implements AutoCloseable {
+  private final ObjectStore store;
+  private final boolean ownsStore;
+  private final EngineConfig config;
+  private final Clock clock;
+  private final ExecutorService ownedCommitExecutor;
+  private final ExecutorService ownedBackgroundExecutor;
+  private final MemoryCache memoryCache;
+  private final SnapshotLoader snapshots;
+  private final NamespaceService namespaces;
+  private final QueryExecutor queries = new QueryExecutor();
+
+  private Engine(Builder b) {
+    this.store = b.store;
+    this.ownsStore = b.ownsStore;
+    this.config = b.config;
+    this.clock = b.clock;
+    this.ownedCommitExecutor = Executors.newCachedThreadPool(threads("shoal-commit"));
+    this.ownedBackgroundExecutor = Executors.newFixedThreadPool(2, threads("shoal-background"));
+    this.memoryCache = new MemoryCache(config.memoryCacheBytes());
+    this.snapshots = new SnapshotLoader(store, memoryCache);
+    ManifestStore manifests =
+        new ManifestStore(store, clock, config.manifestRetention(), config.minRetainedVersions());
+    this.namespaces =
+        new NamespaceService(
+            store,
+            manifests,
+            snapshots,
+            config,
+            clock,
+            ownedCommitExecutor,
+            ownedBackgroundExecutor,
+            null);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public EngineConfig config() {
+    return config;
+  }
+
+  /** The store this engine reads and writes. */
+  public ObjectStore store() {
+    return store;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Namespaces
+
+  /**
+   * Creates a namespace.
+   *
+   * @throws NamespaceExistsException if it exists
+   */
+  public NamespaceInfo createNamespace(
+      NamespacePath ns, DistanceMetric metric, Map<String, String> labels) {
+    requireNonNull(ns, "namespace is null");
+    Manifest m =
+        namespaces.create(
+            ns, metric == null ? DistanceMetric.COSINE : metric, labels == null ? Map.of() : labels);
+    return info(ns, m);
+  }
+
+  /**
+   * Describes a namespace as of its newest version.
+   *
+   * @throws NamespaceNotFoundException if it does not exist
+   */
+  public NamespaceInfo getNamespace(NamespacePath ns) {
+    return info(ns, namespaces.current(ns, Consistency.STRONG));
+  }
+
+  /** Whether the namespace exists now. */
+  public boolean namespaceExists(NamespacePath ns) {
+    try {
+      namespaces.current(ns, Consistency.STRONG);
+      return true;
+    } catch (NamespaceNotFoundException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Lists namespace names of a project in order, a page at a time.
+   *
+   * @param prefix only names starting with it, or null
+   * @param cursor the {@code nextCursor} of the previous page, or null for the first
+   * @param limit page size, 1 to 10,000
+   */
+  public NamespaceList listNamespaces(
+      String org, String project, String prefix, String cursor, int limit) {
+    return namespaces.list(org, project, prefix, cursor, limit);
+  }
+
+  /** Replaces a namespace's labels. */
+  public NamespaceInfo updateLabels(NamespacePath ns, Map<String, String> labels) {
+    return info(ns, namespaces.updateLabels(ns, labels == null ? Map.of() : labels));
+  }
+
+  /**
+   * Deletes a namespace and the objects only it referenced.
+   *
+   * @throws NamespaceNotFoundException if it does not exist
+   */
+  public void deleteNamespace(NamespacePath ns) {
+    namespaces.delete(ns);
+  }
+
+  private NamespaceInfo info(NamespacePath ns, Manifest m) {
+    NamespaceSnapshot snapshot = snapshots.load(ns, m);
+    return new NamespaceInfo(
+        ns.org(),
+        ns.project(),
+        ns.namespace(),
+        m.version(),
+        snapshot.liveCount(),
+        m.segments().size(),
+        m.wal().size(),
+        m.walRecords(),
+        m.totalBytes(),
+        m.distanceMetric(),
+        m.vectorDim(),
+        m.parent(),
+        m.labels(),
+        m.createdAtMillis(),
+        m.updatedAtMillis(),
+        false);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Writes
+
+  /**
+   * Applies a write atomically and returns once it is durable.
+   *
+   * @throws InvalidRequestException for bad input (nothing is written)
+   * @throws VersionConflictException if {@code if_version} does not match
+   * @throws WriterFencedException if the writer's epoch was superseded
+   * @throws CommitFailedException if it definitely did not commit (retry is safe)
+   * @throws CommitStateUnknownException if the outcome is unknown
+   */
+  public WriteResult write(NamespacePath ns, WriteRequest request) {
+    return join(writeAsync(ns, request));
+  }
+
+  /**
+   * Like {@link #write} without waiting. Writes to one namespace are committed in the order they
+   * were submitted from one thread.
+   */
+  public CompletableFuture<WriteResult> writeAsync(NamespacePath ns, WriteRequest request) {
+    requireNonNull(ns, "namespace is null");
+    requireNonNull(request, "request is null");
+    return namespaces.write(ns, request);
+  }
+
+  /**
+   * Claims an exactly-once writer: increments its epoch, which fences any older instance, and
+   * returns the last position committed, from which the caller resumes. Creates the namespace
+   * (with {@code metric}) if it does not exist and {@code createIfMissing} is set.
+   */
+  public WriterClaim claimWriter(
+      NamespacePath ns, String writerId, boolean createIfMissing, DistanceMetric metric) {
+    WriterPosition.validateWriterId(writerId);
+    return namespaces.claimWriter(ns, writerId, createIfMissing, metric);
+  }
+
+  /** The last position committed for a writer, without claiming it. */
+  public OptionalLong writerPosition(NamespacePath ns, String writerId) {
+    var state = namespaces.current(ns, Consistency.STRONG).writers().get(writerId);
+    return state == null || state.position() == null
+        ? OptionalLong.empty()
+        : OptionalLong.of(state.position());
+  }
+
+  /**
+   * Writes a batch as a WAL object without committing it: the first phase of a two-phase sink.
+   * Only upserts, patches and deletes by id can be staged.
+   */
+  public StagedBatch stage(NamespacePath ns, WriteRequest request) {
+    return namespaces.stage(ns, request);
+  }
+
+  /**
+   * Commits staged batches, in order, as one manifest version, together with the writer
+   * position. If the position is at or below the stored one, nothing is committed and the result
+   * is deduplicated (the staged objects are then garbage the caller may discard).
+   */
+  public WriteResult commitStaged(
+      NamespacePath ns,
+      List<StagedBatch> batches,
+      WriterPosition position,
+      boolean createIfMissing,
+      DistanceMetric metric) {
+    return join(namespaces.commitStaged(ns, batches, position, createIfMissing, metric));
+  }
+
+  /** Deletes a staged batch that will not be committed. */
+  public void discardStaged(StagedBatch batch) {
+    namespaces.discardStaged(batch);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reads
+
+  /** The document with this id, or empty. */
+  public Optional<Document> getDocument(NamespacePath ns, String id, Consistency consistency) {
+    Document.validateId(id);
+    Manifest m = namespaces.current(ns, consistency);
+    return Optional.ofNullable(snapshots.load(ns, m).get(id));
+  }
+
+  /** Runs a query (see API.md for its semantics). */
+  public QueryResult query(NamespacePath ns, QueryRequest request) {
+    long start = System.nanoTime();
+    Manifest m = namespaces.current(ns, request.consistency());
+    NamespaceSnapshot cached = snapshots.cached(ns);
+    String cache = cached != null && cached.version() == m.version() ? "hot" : "cold";
+    return queries.execute(snapshots.load(ns, m), request, cache, start);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** Stops the engine's threads (after running queued commits) and closes the store if owned. */
+  @Override
+  public void close() {
+    ownedCommitExecutor.shutdown();
+    ownedBackgroundExecutor.shutdown();
+    try {
+      ownedCommitExecutor.awaitTermination(30, TimeUnit.SECONDS);
+      ownedBackgroundExecutor.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (ownsStore) {
+      store.close();
+    }
+  }
+
+  private static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw e;
+    }
+  }
+
+  private static ThreadFactory threads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** Builds an {@link Engine}; a store is required. */
+  public static final class Builder {
+    private ObjectStore store;
+    private boolean ownsStore;
+    private EngineConfig config = EngineConfig.defaults();
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /** The store to use; the caller keeps ownership and closes it. */
+    public Builder store(ObjectStore value) {
+      store = requireNonNull(value, "store is null");
+      ownsStore = false;
+      return this;
+    }
+
+    /** The store to use; the engine closes it on {@link Engine#close()}. */
+    public Builder ownedStore(ObjectStore value) {
+      store = requireNonNull(value, "store is null");
+      ownsStore = true;
+      return this;
+    }
+
+    public Builder config(EngineConfig value) {
+      config = requireNonNull(value, "config is null");
+      return this;
+    }
+
+    /** The clock for timestamps, retention and staleness; tests inject a controllable one. */
+    public Builder clock(Clock value) {
+      clock = requireNonNull(value, "clock is null");
+      return this;
+    }
+
+    public Engine build() {
+      if (store == null) {
+        throw new IllegalStateException("Cannot build engine: no store set");
+      }
+      return new Engine(this);
+    }
+  }
+}

@@ -1,0 +1,16 @@
+package dev.shoal.engine.manifest;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * An object this namespace no longer uses but has not deleted yet: readers pinned to an older
+ * manifest version may still read it until the retention period has passed.
+ */
+public record GarbageRef(
+    @JsonProperty("key") String key, @JsonProperty("dropped_at_ms") long droppedAtMillis) {
+  public GarbageRef {
+    requireNonNull(key, "key is null");
+  }
+}

@@ -1,0 +1,256 @@
+package dev.shoal.engine.manifest;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.shoal.engine.model.DistanceMetric;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One version of a namespace: everything a reader needs to see it exactly as of one commit. Stored
+ * as JSON at {@code manifests/<version>}, created with put-if-absent so that exactly one writer
+ * wins each version (see {@link ManifestStore}).
+ *
+ * @param formatVersion the JSON format; a reader refuses a newer one
+ * @param namespace {@code org/project/namespace}
+ * @param version this version; the namespace's first manifest is 1
+ * @param commitId random id of the commit that created it, to recognise one's own commit after an
+ *     ambiguous failure
+ * @param deleted whether this version is the tombstone of a deleted namespace
+ * @param nextSeq the sequence number the next record will get
+ * @param wal unindexed WAL batches, oldest first
+ * @param segments indexed segments, oldest first
+ * @param writers exactly-once writer states by writer id
+ * @param idempotency recent idempotency keys and their results, oldest first
+ * @param garbage objects dropped from the namespace, deleted after the retention period
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Manifest(
+    @JsonProperty("format_version") int formatVersion,
+    @JsonProperty("namespace") String namespace,
+    @JsonProperty("version") long version,
+    @JsonProperty("commit_id") String commitId,
+    @JsonProperty("deleted") boolean deleted,
+    @JsonProperty("created_at_ms") long createdAtMillis,
+    @JsonProperty("updated_at_ms") long updatedAtMillis,
+    @JsonProperty("distance_metric") DistanceMetric distanceMetric,
+    @JsonProperty("vector_dim") Integer vectorDim,
+    @JsonProperty("labels") Map<String, String> labels,
+    @JsonProperty("parent") String parent,
+    @JsonProperty("next_seq") long nextSeq,
+    @JsonProperty("wal") List<WalRef> wal,
+    @JsonProperty("segments") List<SegmentRef> segments,
+    @JsonProperty("writers") Map<String, WriterState> writers,
+    @JsonProperty("idempotency") List<IdempotencyRecord> idempotency,
+    @JsonProperty("garbage") List<GarbageRef> garbage) {
+
+  public static final int FORMAT_VERSION = 1;
+
+  public Manifest {
+    requireNonNull(namespace, "namespace is null");
+    requireNonNull(commitId, "commitId is null");
+    requireNonNull(distanceMetric, "distanceMetric is null");
+    labels = Collections.unmodifiableMap(new TreeMap<>(labels == null ? Map.of() : labels));
+    wal = wal == null ? List.of() : List.copyOf(wal);
+    segments = segments == null ? List.of() : List.copyOf(segments);
+    writers = Collections.unmodifiableMap(new TreeMap<>(writers == null ? Map.of() : writers));
+    idempotency = idempotency == null ? List.of() : List.copyOf(idempotency);
+    garbage = garbage == null ? List.of() : List.copyOf(garbage);
+    if (version < 1 || nextSeq < 1) {
+      throw new IllegalArgumentException(
+          "Invalid manifest for " + namespace + ": version " + version + ", next_seq " + nextSeq);
+    }
+  }
+
+  /** The first version of a new namespace. */
+  public static Manifest create(
+      String namespace,
+      long version,
+      String commitId,
+      long nowMillis,
+      DistanceMetric metric,
+      Map<String, String> labels) {
+    return new Manifest(
+        FORMAT_VERSION, namespace, version, commitId, false, nowMillis, nowMillis, metric, null,
+        labels, null, 1, null, null, null, null, null);
+  }
+
+  /** A tombstone that ends this namespace's history (the version numbering continues). */
+  public Manifest tombstone(long nowMillis, String newCommitId) {
+    return new Manifest(
+        FORMAT_VERSION, namespace, version + 1, newCommitId, true, createdAtMillis, nowMillis,
+        distanceMetric, null, null, null, nextSeq, null, null, null, null, null);
+  }
+
+  /** Every object this version references (WAL batches, segments), but not its garbage. */
+  @JsonIgnore
+  public Set<String> liveObjectKeys() {
+    Set<String> keys = new LinkedHashSet<>();
+    for (WalRef w : wal) {
+      keys.add(w.key());
+    }
+    for (SegmentRef s : segments) {
+      keys.add(s.key());
+    }
+    return keys;
+  }
+
+  /** Records in unindexed WAL batches. */
+  @JsonIgnore
+  public long walRecords() {
+    long n = 0;
+    for (WalRef w : wal) {
+      n += w.records();
+    }
+    return n;
+  }
+
+  /** Bytes of the objects this version references. */
+  @JsonIgnore
+  public long totalBytes() {
+    long n = 0;
+    for (WalRef w : wal) {
+      n += w.bytes();
+    }
+    for (SegmentRef s : segments) {
+      n += s.bytes();
+    }
+    return n;
+  }
+
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Builds the next version from this one; fields not set keep their values. */
+  public static final class Builder {
+    private final Manifest base;
+    private long version;
+    private String commitId;
+    private long updatedAtMillis;
+    private Integer vectorDim;
+    private Map<String, String> labels;
+    private String parent;
+    private long nextSeq;
+    private final List<WalRef> wal;
+    private List<SegmentRef> segments;
+    private final Map<String, WriterState> writers;
+    private final List<IdempotencyRecord> idempotency;
+    private List<GarbageRef> garbage;
+
+    private Builder(Manifest base) {
+      this.base = base;
+      this.version = base.version;
+      this.commitId = base.commitId;
+      this.updatedAtMillis = base.updatedAtMillis;
+      this.vectorDim = base.vectorDim;
+      this.labels = base.labels;
+      this.parent = base.parent;
+      this.nextSeq = base.nextSeq;
+      this.wal = new ArrayList<>(base.wal);
+      this.segments = base.segments;
+      this.writers = new TreeMap<>(base.writers);
+      this.idempotency = new ArrayList<>(base.idempotency);
+      this.garbage = base.garbage;
+    }
+
+    public Builder version(long version) {
+      this.version = version;
+      return this;
+    }
+
+    public Builder commitId(String commitId) {
+      this.commitId = commitId;
+      return this;
+    }
+
+    public Builder updatedAtMillis(long updatedAtMillis) {
+      this.updatedAtMillis = updatedAtMillis;
+      return this;
+    }
+
+    public Builder vectorDim(Integer vectorDim) {
+      this.vectorDim = vectorDim;
+      return this;
+    }
+
+    public Builder labels(Map<String, String> labels) {
+      this.labels = labels;
+      return this;
+    }
+
+    public Builder parent(String parent) {
+      this.parent = parent;
+      return this;
+    }
+
+    public Builder nextSeq(long nextSeq) {
+      this.nextSeq = nextSeq;
+      return this;
+    }
+
+    public Builder addWal(WalRef ref) {
+      wal.add(ref);
+      return this;
+    }
+
+    public Builder wal(List<WalRef> refs) {
+      wal.clear();
+      wal.addAll(refs);
+      return this;
+    }
+
+    public Builder segments(List<SegmentRef> segments) {
+      this.segments = segments;
+      return this;
+    }
+
+    public Builder writer(String writerId, WriterState state) {
+      writers.put(writerId, state);
+      return this;
+    }
+
+    /** Appends an idempotency record, dropping the oldest beyond {@code retained}. */
+    public Builder addIdempotency(IdempotencyRecord record, int retained) {
+      idempotency.add(record);
+      while (idempotency.size() > retained) {
+        idempotency.remove(0);
+      }
+      return this;
+    }
+
+    public Builder garbage(List<GarbageRef> garbage) {
+      this.garbage = garbage;
+      return this;
+    }
+
+    public Manifest build() {
+      return new Manifest(
+          FORMAT_VERSION,
+          base.namespace,
+          version,
+          commitId,
+          false,
+          base.createdAtMillis,
+          updatedAtMillis,
+          base.distanceMetric,
+          vectorDim,
+          labels,
+          parent,
+          nextSeq,
+          wal,
+          segments,
+          writers,
+          idempotency,
+          garbage);
+    }
+  }
+}

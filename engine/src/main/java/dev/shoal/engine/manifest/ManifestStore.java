@@ -1,0 +1,237 @@
+package dev.shoal.engine.manifest;
+
+import dev.shoal.engine.CommitStateUnknownException;
+import dev.shoal.engine.model.NamespacePath;
+import dev.shoal.engine.storage.ObjectInfo;
+import dev.shoal.engine.storage.ObjectNotFoundException;
+import dev.shoal.engine.storage.ObjectStore;
+import dev.shoal.engine.storage.StorageException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads and creates manifest versions: the compare-and-swap at the heart of every commit.
+ *
+ * <h2>Protocol</h2>
+ *
+ * <ul>
+ *   <li>Committing version {@code v + 1} is {@link ObjectStore#putIfAbsent} of {@code
+ *       manifests/<v+1>}: exactly one writer wins, in whatever process it runs. The loser reads
+ *       the newer versions and tries again on top of them.
+ *   <li>The head object is a copy of a recent manifest, written after commits; it may lag. A
+ *       reader starts from it (or from a version it already knows) and probes forward: when
+ *       {@code manifests/<v+1>} does not exist, {@code v} is the newest.
+ *   <li>Old versions are deleted once superseded for longer than the retention period, oldest
+ *       first. Probing is therefore sound only from a version checked within that period: {@link
+ *       #readLatest} falls back to listing when the starting point has been collected.
+ * </ul>
+ *
+ * Thread-safe and stateless apart from the store.
+ */
+public final class ManifestStore {
+  private static final Logger LOG = LoggerFactory.getLogger(ManifestStore.class);
+  private static final int AMBIGUOUS_RETRIES = 3;
+
+  private final ObjectStore store;
+  private final Clock clock;
+  private final Duration retention;
+  private final int minRetainedVersions;
+
+  public ManifestStore(
+      ObjectStore store, Clock clock, Duration retention, int minRetainedVersions) {
+    this.store = store;
+    this.clock = clock;
+    this.retention = retention;
+    this.minRetainedVersions = minRetainedVersions;
+  }
+
+  public Duration retention() {
+    return retention;
+  }
+
+  /** Reads one version, or empty if it does not exist (never written, or collected). */
+  public Optional<Manifest> read(NamespacePath ns, long version) {
+    String key = NamespaceLayout.manifestKey(ns, version);
+    try {
+      return Optional.of(ManifestCodec.decode(key, store.get(key)));
+    } catch (ObjectNotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Whether a version exists, without reading it. */
+  public boolean exists(NamespacePath ns, long version) {
+    return store.stat(NamespaceLayout.manifestKey(ns, version)).isPresent();
+  }
+
+  /**
+   * Finds the newest version, tombstones included.
+   *
+   * @param known a version this process saw (or null); it must have been current within the
+   *     retention period, or the probe may stop at a collected version
+   * @return the newest manifest, or empty if the namespace never existed
+   */
+  public Optional<Manifest> readLatest(NamespacePath ns, Manifest known) {
+    Manifest start = known;
+    if (start == null) {
+      start = readHead(ns).orElse(null);
+      if (start != null && !exists(ns, start.version())) {
+        start = null; // the head lags behind collected versions: list instead
+      }
+    }
+    if (start == null) {
+      start = readNewestListed(ns).orElse(null);
+      if (start == null) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(probeForward(ns, start));
+  }
+
+  /** Follows {@code manifests/<v+1>} until it is missing. */
+  public Manifest probeForward(NamespacePath ns, Manifest from) {
+    Manifest current = from;
+    while (true) {
+      Optional<Manifest> next = read(ns, current.version() + 1);
+      if (next.isEmpty()) {
+        return current;
+      }
+      current = next.get();
+    }
+  }
+
+  private Optional<Manifest> readHead(NamespacePath ns) {
+    String key = NamespaceLayout.headKey(ns);
+    try {
+      return Optional.of(ManifestCodec.decode(key, store.get(key)));
+    } catch (ObjectNotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  private Optional<Manifest> readNewestListed(NamespacePath ns) {
+    List<ObjectInfo> versions = store.list(NamespaceLayout.manifestsPrefix(ns));
+    for (int i = versions.size() - 1; i >= 0; i--) {
+      long v = NamespaceLayout.versionOf(versions.get(i).key());
+      if (v > 0) {
+        Optional<Manifest> m = read(ns, v);
+        if (m.isPresent()) {
+          return m;
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Tries to create {@code next} as version {@code next.version()}.
+   *
+   * <p>If the create call fails without an answer, the outcome is resolved by reading the version
+   * back and comparing commit ids, and by retrying the create with the same bytes (a delayed
+   * original request then cannot land on top of someone else's version).
+   *
+   * @return true if this call committed it, false if another commit holds that version
+   * @throws CommitStateUnknownException if the outcome cannot be determined
+   */
+  public boolean tryCreate(NamespacePath ns, Manifest next) {
+    String key = NamespaceLayout.manifestKey(ns, next.version());
+    byte[] bytes = ManifestCodec.encode(next);
+    StorageException last = null;
+    for (int attempt = 0; attempt <= AMBIGUOUS_RETRIES; attempt++) {
+      try {
+        if (store.putIfAbsent(key, bytes)) {
+          return true;
+        }
+        if (last == null) {
+          return false; // a clean loss: someone else holds the version
+        }
+      } catch (StorageException e) {
+        last = e;
+        LOG.debug("Creating {} failed, reading it back to resolve the outcome", key, e);
+      }
+      // An earlier call had no answer: the version may hold our own bytes.
+      try {
+        Optional<Manifest> existing = read(ns, next.version());
+        if (existing.isPresent()) {
+          return existing.get().commitId().equals(next.commitId());
+        }
+      } catch (StorageException e) {
+        last = e;
+      }
+    }
+    throw new CommitStateUnknownException(
+        "Cannot tell whether the commit of "
+            + ns
+            + " version "
+            + next.version()
+            + " happened: "
+            + (last == null ? "unknown" : last.getMessage())
+            + ". Read the namespace before retrying a write without an idempotency key or writer"
+            + " position",
+        last);
+  }
+
+  /** Writes the head (best effort: a lagging head only costs readers a longer probe). */
+  public void writeHead(NamespacePath ns, Manifest manifest) {
+    try {
+      store.put(NamespaceLayout.headKey(ns), ManifestCodec.encode(manifest));
+    } catch (RuntimeException e) {
+      LOG.warn("Cannot update the head of {} to version {}: {}", ns, manifest.version(), e.toString());
+    }
+  }
+
+  public void deleteHead(NamespacePath ns) {
+    store.delete(NamespaceLayout.headKey(ns));
+  }
+
+  /**
+   * Names of the namespaces of a project that have a head, in order.
+   *
+   * @param namePrefix only names starting with it ("" for all)
+   * @param startAfter only names after it, or null
+   * @param limit at most this many
+   */
+  public List<String> listNamespaces(
+      String org, String project, String namePrefix, String startAfter, int limit) {
+    String prefix = NamespaceLayout.headsPrefix(org, project);
+    List<String> out = new ArrayList<>();
+    for (ObjectInfo info : store.list(prefix + namePrefix)) {
+      String name = info.key().substring(prefix.length());
+      if (name.indexOf('/') >= 0 || (startAfter != null && name.compareTo(startAfter) <= 0)) {
+        continue;
+      }
+      out.add(name);
+      if (out.size() >= limit) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Deletes versions superseded for longer than the retention period, oldest first, keeping at
+   * least the newest {@code minRetainedVersions}.
+   *
+   * @return how many versions were deleted
+   */
+  public int expireVersions(NamespacePath ns) {
+    List<ObjectInfo> versions = store.list(NamespaceLayout.manifestsPrefix(ns));
+    long cutoff = clock.millis() - retention.toMillis();
+    int deletable = versions.size() - minRetainedVersions;
+    int deleted = 0;
+    for (int i = 0; i < deletable; i++) {
+      // Version i may go once its successor is older than the retention period.
+      if (versions.get(i + 1).lastModifiedMillis() > cutoff) {
+        break;
+      }
+      store.delete(versions.get(i).key());
+      deleted++;
+    }
+    return deleted;
+  }
+}

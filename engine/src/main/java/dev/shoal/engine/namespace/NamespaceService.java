@@ -1,0 +1,983 @@
+package dev.shoal.engine.namespace;
+
+import dev.shoal.engine.CommitFailedException;
+import dev.shoal.engine.Consistency;
+import dev.shoal.engine.EngineConfig;
+import dev.shoal.engine.InvalidRequestException;
+import dev.shoal.engine.NamespaceExistsException;
+import dev.shoal.engine.NamespaceList;
+import dev.shoal.engine.NamespaceNotFoundException;
+import dev.shoal.engine.RequestTooLargeException;
+import dev.shoal.engine.ShoalException;
+import dev.shoal.engine.StagedBatch;
+import dev.shoal.engine.VersionConflictException;
+import dev.shoal.engine.WriteRequest;
+import dev.shoal.engine.WriteResult;
+import dev.shoal.engine.WriterClaim;
+import dev.shoal.engine.WriterFencedException;
+import dev.shoal.engine.WriterPosition;
+import dev.shoal.engine.manifest.IdempotencyRecord;
+import dev.shoal.engine.manifest.Manifest;
+import dev.shoal.engine.manifest.ManifestStore;
+import dev.shoal.engine.manifest.NamespaceLayout;
+import dev.shoal.engine.manifest.WalRef;
+import dev.shoal.engine.manifest.WriterState;
+import dev.shoal.engine.model.DistanceMetric;
+import dev.shoal.engine.model.Document;
+import dev.shoal.engine.model.DocumentPatch;
+import dev.shoal.engine.model.NamespacePath;
+import dev.shoal.engine.query.Filter;
+import dev.shoal.engine.storage.ObjectStore;
+import dev.shoal.engine.wal.WalBatch;
+import dev.shoal.engine.wal.WalRecord;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Namespace lifecycle and the write path: every manifest change goes through here.
+ *
+ * <h2>Commits</h2>
+ *
+ * Each change is computed from the newest manifest this process knows and committed by creating
+ * the next version ({@link ManifestStore#tryCreate}). A commit that loses the race re-reads the
+ * newer versions and is recomputed on top of them: appends commute (sequence numbers are assigned
+ * at commit), while an {@code if_version} write fails with a version conflict. Writes queued
+ * while a commit runs are grouped into the next one: one WAL object and one manifest version for
+ * many callers.
+ *
+ * <h2>Crash safety</h2>
+ *
+ * A commit writes its WAL object first and the manifest second, and objects are deleted only
+ * after a manifest that no longer references them is committed: a crash at any point leaves at
+ * worst an unreferenced object, never a manifest pointing at a missing one.
+ *
+ * <p>Thread-safe. Commits run on the commit executor, one at a time per namespace; callers wait
+ * on futures.
+ */
+public final class NamespaceService {
+  private static final Logger LOG = LoggerFactory.getLogger(NamespaceService.class);
+  private static final int EXPIRE_EVERY_VERSIONS = 16;
+
+  /** Told about each commit, after it happened (compaction scheduling, metrics). */
+  public interface CommitListener {
+    void committed(NamespacePath ns, Manifest manifest);
+  }
+
+  private final ObjectStore store;
+  private final ManifestStore manifests;
+  private final SnapshotLoader snapshots;
+  private final EngineConfig config;
+  private final Clock clock;
+  private final Executor commitExecutor;
+  private final Executor backgroundExecutor;
+  private final CommitListener listener;
+  private final Map<NamespacePath, NamespaceHandle> handles = new ConcurrentHashMap<>();
+
+  public NamespaceService(
+      ObjectStore store,
+      ManifestStore manifests,
+      SnapshotLoader snapshots,
+      EngineConfig config,
+      Clock clock,
+      Executor commitExecutor,
+      Executor backgroundExecutor,
+      CommitListener listener) {
+    this.store = store;
+    this.manifests = manifests;
+    this.snapshots = snapshots;
+    this.config = config;
+    this.clock = clock;
+    this.commitExecutor = commitExecutor;
+    this.backgroundExecutor = backgroundExecutor;
+    this.listener = listener;
+  }
+
+  private NamespaceHandle handle(NamespacePath ns) {
+    return handles.computeIfAbsent(ns, NamespaceHandle::new);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reading manifests
+
+  /**
+   * The manifest a read at this consistency must use.
+   *
+   * @throws NamespaceNotFoundException if the namespace does not exist
+   */
+  public Manifest current(NamespacePath ns, Consistency consistency) {
+    Manifest m = newest(ns, consistency).orElse(null);
+    if (m == null || m.deleted()) {
+      throw new NamespaceNotFoundException(ns.toString());
+    }
+    return m;
+  }
+
+  /** The newest version, tombstones included, or empty if the namespace never existed. */
+  Optional<Manifest> newest(NamespacePath ns, Consistency consistency) {
+    NamespaceHandle h = handle(ns);
+    NamespaceHandle.Known known = h.known();
+    long now = clock.millis();
+    if (known != null) {
+      long age = now - known.confirmedAtMillis();
+      if (consistency == Consistency.EVENTUAL
+          && age <= config.eventualMaxStaleness().toMillis()) {
+        return Optional.of(known.manifest());
+      }
+      if (age < safeProbeAgeMillis()) {
+        Manifest m = manifests.probeForward(ns, known.manifest());
+        h.observe(m, now);
+        return Optional.of(m);
+      }
+    }
+    Optional<Manifest> m = manifests.readLatest(ns, null);
+    m.ifPresent(x -> h.observe(x, now));
+    return m;
+  }
+
+  /**
+   * How old a confirmation may be for probing forward from it (or committing on top of it) to be
+   * sound: versions are collected only after being superseded for the retention period, so half
+   * of it leaves room for clock skew between this process and the store.
+   */
+  private long safeProbeAgeMillis() {
+    return config.manifestRetention().toMillis() / 2;
+  }
+
+  /** The base for a commit attempt: the newest known version if confirmed recently enough. */
+  private Manifest commitBase(NamespaceHandle h) {
+    NamespaceHandle.Known known = h.known();
+    long now = clock.millis();
+    if (known != null && now - known.confirmedAtMillis() < safeProbeAgeMillis()) {
+      return known.manifest();
+    }
+    Optional<Manifest> m = manifests.readLatest(h.path(), null);
+    m.ifPresent(x -> h.observe(x, now));
+    return m.orElse(null);
+  }
+
+  /** After a lost race: the newer versions, read forward from the base that lost. */
+  private Manifest rebase(NamespaceHandle h, Manifest lost) {
+    long now = clock.millis();
+    Manifest m =
+        lost == null
+            ? manifests.readLatest(h.path(), null).orElse(null)
+            : manifests.probeForward(h.path(), lost);
+    if (m != null) {
+      h.observe(m, now);
+    }
+    return m;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Lifecycle
+
+  public Manifest create(NamespacePath ns, DistanceMetric metric, Map<String, String> labels) {
+    return update(
+        ns,
+        new CommitTask.ManifestUpdate<Manifest>() {
+          @Override
+          public Manifest apply(Manifest base, long nextVersion) {
+            if (base != null && !base.deleted()) {
+              throw new NamespaceExistsException(ns.toString());
+            }
+            return Manifest.create(
+                ns.toString(), nextVersion, newCommitId(), clock.millis(), metric, labels);
+          }
+
+          @Override
+          public Manifest result(Manifest manifest) {
+            return manifest;
+          }
+        });
+  }
+
+  public Manifest updateLabels(NamespacePath ns, Map<String, String> labels) {
+    return update(
+        ns,
+        new CommitTask.ManifestUpdate<Manifest>() {
+          @Override
+          public Manifest apply(Manifest base, long nextVersion) {
+            requireLive(ns, base);
+            return base.toBuilder()
+                .version(nextVersion)
+                .commitId(newCommitId())
+                .updatedAtMillis(clock.millis())
+                .labels(labels)
+                .build();
+          }
+
+          @Override
+          public Manifest result(Manifest manifest) {
+            return manifest;
+          }
+        });
+  }
+
+  /**
+   * Deletes a namespace: commits a tombstone version (so concurrent writers stop), removes the
+   * head, then deletes the objects the last live version referenced.
+   *
+   * @return the last live version
+   */
+  public Manifest delete(NamespacePath ns) {
+    Manifest[] last = new Manifest[1];
+    update(
+        ns,
+        new CommitTask.ManifestUpdate<Manifest>() {
+          @Override
+          public Manifest apply(Manifest base, long nextVersion) {
+            requireLive(ns, base);
+            last[0] = base;
+            return base.tombstone(clock.millis(), newCommitId());
+          }
+
+          @Override
+          public Manifest result(Manifest manifest) {
+            return manifest;
+          }
+        });
+    manifests.deleteHead(ns);
+    snapshots.invalidate(ns);
+    Set<String> keys = new HashSet<>(last[0].liveObjectKeys());
+    last[0].garbage().forEach(g -> keys.add(g.key()));
+    for (String key : keys) {
+      try {
+        store.delete(key);
+      } catch (RuntimeException e) {
+        LOG.warn("Cannot delete object {} of deleted namespace {} (repair will): {}", key, ns, e.toString());
+      }
+    }
+    return last[0];
+  }
+
+  /**
+   * Claims an exactly-once writer: bumps its epoch (fencing any older instance) and returns the
+   * position committed so far.
+   */
+  public WriterClaim claimWriter(
+      NamespacePath ns, String writerId, boolean createIfMissing, DistanceMetric metric) {
+    return update(
+        ns,
+        new CommitTask.ManifestUpdate<WriterClaim>() {
+          @Override
+          public Manifest apply(Manifest base, long nextVersion) {
+            Manifest.Builder b;
+            if (base == null || base.deleted()) {
+              if (!createIfMissing) {
+                throw new NamespaceNotFoundException(ns.toString());
+              }
+              b =
+                  Manifest.create(
+                          ns.toString(),
+                          nextVersion,
+                          newCommitId(),
+                          clock.millis(),
+                          metric == null ? DistanceMetric.COSINE : metric,
+                          Map.of())
+                      .toBuilder();
+            } else {
+              b = base.toBuilder();
+            }
+            WriterState old = base == null || base.deleted() ? null : base.writers().get(writerId);
+            WriterState claimed =
+                new WriterState(
+                    old == null ? 1 : old.epoch() + 1,
+                    old == null ? null : old.position(),
+                    clock.millis());
+            return b.version(nextVersion)
+                .commitId(newCommitId())
+                .updatedAtMillis(clock.millis())
+                .writer(writerId, claimed)
+                .build();
+          }
+
+          @Override
+          public WriterClaim result(Manifest manifest) {
+            WriterState s = manifest.writers().get(writerId);
+            return new WriterClaim(
+                writerId,
+                s.epoch(),
+                s.position() == null ? OptionalLong.empty() : OptionalLong.of(s.position()),
+                manifest.version());
+          }
+        });
+  }
+
+  public NamespaceList list(String org, String project, String prefix, String cursor, int limit) {
+    NamespacePath.validateComponent(org, "organization");
+    NamespacePath.validateComponent(project, "project");
+    if (limit < 1 || limit > 10_000) {
+      throw new InvalidRequestException(
+          "Invalid limit " + limit + ": expected 1 to 10000 namespaces per page");
+    }
+    String namePrefix = prefix == null ? "" : prefix;
+    if (!namePrefix.isEmpty() && !namePrefix.matches("[A-Za-z0-9._-]{1,128}")) {
+      throw new InvalidRequestException(
+          "Invalid prefix \"" + namePrefix + "\": only ASCII letters, digits, '.', '_', '-'");
+    }
+    List<String> names = manifests.listNamespaces(org, project, namePrefix, cursor, limit + 1);
+    String next = null;
+    if (names.size() > limit) {
+      names = names.subList(0, limit);
+      next = names.get(limit - 1);
+    }
+    return new NamespaceList(names, next);
+  }
+
+  private void submit(NamespacePath ns, CommitTask task) {
+    NamespaceHandle h = handle(ns);
+    h.submit(task, commitExecutor, batch -> runTasks(h, batch));
+  }
+
+  private static void requireLive(NamespacePath ns, Manifest base) {
+    if (base == null || base.deleted()) {
+      throw new NamespaceNotFoundException(ns.toString());
+    }
+  }
+
+  private <R> R update(NamespacePath ns, CommitTask.ManifestUpdate<R> update) {
+    CompletableFuture<R> future = new CompletableFuture<>();
+    submit(ns, new CommitTask.Update<>(update, future));
+    return join(future);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Writes
+
+  /** Validates a write on the caller's thread and queues it for the next group commit. */
+  public CompletableFuture<WriteResult> write(NamespacePath ns, WriteRequest request) {
+    int explicit = request.explicitRecords();
+    if (explicit > config.maxBatchDocs()) {
+      throw new RequestTooLargeException(
+          "Cannot write to "
+              + ns
+              + ": the batch has "
+              + explicit
+              + " records, more than the limit of "
+              + config.maxBatchDocs());
+    }
+    List<WalRecord> records = new ArrayList<>(explicit);
+    int dimension = 0;
+    String dimensionFrom = null;
+    for (Document d : request.upserts()) {
+      records.add(new WalRecord.Upsert(d));
+      if (d.vector() != null) {
+        dimension = checkSameDimension(ns, dimension, dimensionFrom, d.vector().length, d.id());
+        dimensionFrom = dimensionFrom == null ? d.id() : dimensionFrom;
+      }
+    }
+    for (DocumentPatch p : request.patches()) {
+      records.add(new WalRecord.Patch(p));
+      if (p.vector() != null) {
+        dimension = checkSameDimension(ns, dimension, dimensionFrom, p.vector().length, p.id());
+        dimensionFrom = dimensionFrom == null ? p.id() : dimensionFrom;
+      }
+    }
+    for (String id : request.deletes()) {
+      records.add(new WalRecord.Delete(id));
+    }
+    CompletableFuture<WriteResult> future = new CompletableFuture<>();
+    submit(ns, new CommitTask.Write(request, records, List.of(), dimension, future));
+    return future;
+  }
+
+  private static int checkSameDimension(
+      NamespacePath ns, int dimension, String firstId, int length, String id) {
+    if (dimension != 0 && dimension != length) {
+      throw new InvalidRequestException(
+          "Cannot write to "
+              + ns
+              + ": document \""
+              + id
+              + "\" has a "
+              + length
+              + "-dimensional vector but document \""
+              + firstId
+              + "\" in the same batch has "
+              + dimension);
+    }
+    return length;
+  }
+
+  /**
+   * Writes a batch's WAL object without committing it (the first phase of a two-phase sink).
+   * Only upserts, patches and deletes by id can be staged.
+   */
+  public StagedBatch stage(NamespacePath ns, WriteRequest request) {
+    if (request.deleteByFilter() != null
+        || request.ifVersion() != null
+        || request.idempotencyKey() != null
+        || request.writerPosition() != null) {
+      throw new InvalidRequestException(
+          "Cannot stage a write to "
+              + ns
+              + ": only upserts, patches and deletes by id can be staged; pass the writer"
+              + " position when committing");
+    }
+    if (request.explicitRecords() > config.maxGroupCommitRecords()) {
+      throw new RequestTooLargeException(
+          "Cannot stage a write to "
+              + ns
+              + ": "
+              + request.explicitRecords()
+              + " records, more than "
+              + config.maxGroupCommitRecords());
+    }
+    List<WalRecord> records = new ArrayList<>(request.explicitRecords());
+    int dimension = 0;
+    String dimensionFrom = null;
+    for (Document d : request.upserts()) {
+      records.add(new WalRecord.Upsert(d));
+      if (d.vector() != null) {
+        dimension = checkSameDimension(ns, dimension, dimensionFrom, d.vector().length, d.id());
+        dimensionFrom = dimensionFrom == null ? d.id() : dimensionFrom;
+      }
+    }
+    for (DocumentPatch p : request.patches()) {
+      records.add(new WalRecord.Patch(p));
+      if (p.vector() != null) {
+        dimension = checkSameDimension(ns, dimension, dimensionFrom, p.vector().length, p.id());
+        dimensionFrom = dimensionFrom == null ? p.id() : dimensionFrom;
+      }
+    }
+    for (String id : request.deletes()) {
+      records.add(new WalRecord.Delete(id));
+    }
+    byte[] bytes = new WalBatch(records).encode();
+    String key = NamespaceLayout.newWalKey(ns);
+    store.put(key, bytes);
+    return new StagedBatch(ns, key, records.size(), bytes.length, dimension);
+  }
+
+  /** Commits staged batches, in order, with an optional writer position, as one version. */
+  public CompletableFuture<WriteResult> commitStaged(
+      NamespacePath ns,
+      List<StagedBatch> batches,
+      WriterPosition position,
+      boolean createIfMissing,
+      DistanceMetric metric) {
+    if (batches.isEmpty() && position == null) {
+      throw new InvalidRequestException(
+          "Cannot commit to " + ns + ": no staged batches and no writer position");
+    }
+    String root = NamespaceLayout.namespaceRoot(ns);
+    int dimension = 0;
+    for (StagedBatch b : batches) {
+      if (!b.namespace().equals(ns) || !b.key().startsWith(root + "wal/")) {
+        throw new InvalidRequestException(
+            "Cannot commit staged batch " + b.key() + " to " + ns + ": it was staged for " + b.namespace());
+      }
+      if (b.dimension() != 0) {
+        if (dimension != 0 && dimension != b.dimension()) {
+          throw new InvalidRequestException(
+              "Cannot commit to "
+                  + ns
+                  + ": staged batches use vector dimensions "
+                  + dimension
+                  + " and "
+                  + b.dimension());
+        }
+        dimension = b.dimension();
+      }
+    }
+    // A staged object removed since (by a sweep) must not be committed: that would reference a
+    // missing object.
+    for (StagedBatch b : batches) {
+      if (store.stat(b.key()).isEmpty()) {
+        throw new CommitFailedException(
+            "Cannot commit to "
+                + ns
+                + ": staged WAL object "
+                + b.key()
+                + " no longer exists (discarded, or swept by repair); re-stage the batch",
+            null);
+      }
+    }
+    WriteRequest request =
+        WriteRequest.builder()
+            .writerPosition(position)
+            .createIfMissing(createIfMissing)
+            .distanceMetric(metric)
+            .build();
+    CompletableFuture<WriteResult> future = new CompletableFuture<>();
+    submit(ns, new CommitTask.Write(request, List.of(), List.copyOf(batches), dimension, future));
+    return future;
+  }
+
+  /** Deletes a staged batch that will not be committed. */
+  public void discardStaged(StagedBatch batch) {
+    store.delete(batch.key());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The commit loop (runs on the commit executor, one drain per namespace at a time)
+
+  private void runTasks(NamespaceHandle h, List<CommitTask> tasks) {
+    List<CommitTask.Write> group = new ArrayList<>();
+    for (CommitTask task : tasks) {
+      if (task instanceof CommitTask.Write w && canJoin(group, w)) {
+        group.add(w);
+        continue;
+      }
+      runGroup(h, group);
+      group = new ArrayList<>();
+      if (task instanceof CommitTask.Write w) {
+        group.add(w);
+      } else {
+        runUpdate(h, (CommitTask.Update<?>) task);
+      }
+    }
+    runGroup(h, group);
+  }
+
+  private boolean canJoin(List<CommitTask.Write> group, CommitTask.Write w) {
+    if (group.isEmpty()) {
+      return true;
+    }
+    if (solo(w) || solo(group.get(0))) {
+      return false;
+    }
+    if (w.staged().isEmpty() != group.get(0).staged().isEmpty()) {
+      return false;
+    }
+    int records = w.records().size();
+    for (CommitTask.Write g : group) {
+      records += g.records().size();
+      if (sameKey(g.request().idempotencyKey(), w.request().idempotencyKey())
+          || (g.request().writerPosition() != null
+              && w.request().writerPosition() != null
+              && g.request()
+                  .writerPosition()
+                  .writerId()
+                  .equals(w.request().writerPosition().writerId()))) {
+        return false;
+      }
+    }
+    return records <= config.maxGroupCommitRecords();
+  }
+
+  private static boolean sameTasks(List<CommitTask.Write> a, List<CommitTask.Write> b) {
+    if (b == null || a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (a.get(i) != b.get(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean sameKey(String a, String b) {
+    return a != null && a.equals(b);
+  }
+
+  /** Conditional writes and deletes by filter depend on the exact base: they commit alone. */
+  private static boolean solo(CommitTask.Write w) {
+    return w.request().ifVersion() != null || w.request().deleteByFilter() != null;
+  }
+
+  private <R> void runUpdate(NamespaceHandle h, CommitTask.Update<R> task) {
+    try {
+      Manifest base = commitBase(h);
+      for (int attempt = 1; ; attempt++) {
+        long nextVersion = base == null ? 1 : base.version() + 1;
+        Manifest next = task.update().apply(base, nextVersion);
+        if (next == null) {
+          task.future().complete(task.update().result(base));
+          return;
+        }
+        if (manifests.tryCreate(h.path(), next)) {
+          afterCommit(h, next, base == null || base.deleted());
+          task.future().complete(task.update().result(next));
+          return;
+        }
+        if (attempt >= config.commitAttempts()) {
+          throw lostTooOften(h.path(), attempt);
+        }
+        backoff(attempt);
+        base = rebase(h, base);
+      }
+    } catch (Throwable t) {
+      task.future().completeExceptionally(t);
+    }
+  }
+
+  /** One prepared attempt of a group commit. */
+  private record Plan(
+      List<CommitTask.Write> accepted,
+      Map<CommitTask.Write, List<WalRecord>> records,
+      Map<String, WriterState> writers,
+      Integer dimension,
+      DistanceMetric metric) {}
+
+  private void runGroup(NamespaceHandle h, List<CommitTask.Write> group) {
+    if (group.isEmpty()) {
+      return;
+    }
+    NamespacePath ns = h.path();
+    String walKey = null;
+    List<CommitTask.Write> walFor = null;
+    long walBytes = 0;
+    int walRecords = 0;
+    List<CommitTask.Write> pending = new ArrayList<>(group);
+    try {
+      Manifest base = commitBase(h);
+      for (int attempt = 1; ; attempt++) {
+        Plan plan = plan(ns, base, pending);
+        pending = plan.accepted();
+        if (pending.isEmpty()) {
+          deleteQuietly(walKey);
+          return;
+        }
+        boolean filtered = pending.get(0).request().deleteByFilter() != null;
+        List<WalRecord> all = new ArrayList<>();
+        for (CommitTask.Write w : pending) {
+          all.addAll(plan.records().get(w));
+        }
+        if (!all.isEmpty() && (walKey == null || filtered || !sameTasks(pending, walFor))) {
+          deleteQuietly(walKey);
+          byte[] bytes = new WalBatch(all).encode();
+          walKey = NamespaceLayout.newWalKey(ns);
+          try {
+            store.put(walKey, bytes);
+          } catch (RuntimeException e) {
+            deleteQuietly(walKey);
+            throw e;
+          }
+          walFor = List.copyOf(pending);
+          walBytes = bytes.length;
+          walRecords = all.size();
+        }
+        long now = clock.millis();
+        boolean creates = base == null || base.deleted();
+        long nextVersion = base == null ? 1 : base.version() + 1;
+        Manifest.Builder b =
+            creates
+                ? Manifest.create(ns.toString(), nextVersion, "", now, plan.metric(), Map.of())
+                    .toBuilder()
+                : base.toBuilder();
+        long seq = creates ? 1 : base.nextSeq();
+        Map<CommitTask.Write, long[]> seqs = new IdentityHashMap<>();
+        if (!all.isEmpty()) {
+          b.addWal(new WalRef(walKey, seq, walRecords, walBytes));
+        }
+        for (CommitTask.Write w : pending) {
+          int n = plan.records().get(w).size();
+          for (StagedBatch s : w.staged()) {
+            n += s.records();
+          }
+          seqs.put(w, new long[] {n == 0 ? 0 : seq, n == 0 ? 0 : seq + n - 1, n});
+          if (w.staged().isEmpty()) {
+            seq += n;
+          } else {
+            for (StagedBatch s : w.staged()) {
+              b.addWal(new WalRef(s.key(), seq, s.records(), s.bytes()));
+              seq += s.records();
+            }
+          }
+        }
+        plan.writers().forEach(b::writer);
+        for (CommitTask.Write w : pending) {
+          String key = w.request().idempotencyKey();
+          if (key != null) {
+            long[] s = seqs.get(w);
+            b.addIdempotency(
+                new IdempotencyRecord(keyHash(key), nextVersion, s[0], s[1], s[2], now),
+                config.idempotencyKeysRetained());
+          }
+        }
+        Manifest next =
+            b.version(nextVersion)
+                .commitId(newCommitId())
+                .updatedAtMillis(now)
+                .vectorDim(plan.dimension())
+                .nextSeq(seq)
+                .build();
+        if (manifests.tryCreate(ns, next)) {
+          afterCommit(h, next, creates);
+          for (CommitTask.Write w : pending) {
+            long[] s = seqs.get(w);
+            w.future().complete(new WriteResult(nextVersion, s[0], s[1], s[2], false));
+          }
+          return;
+        }
+        if (attempt >= config.commitAttempts()) {
+          deleteQuietly(walKey);
+          throw lostTooOften(ns, attempt);
+        }
+        backoff(attempt);
+        base = rebase(h, base);
+      }
+    } catch (Throwable t) {
+      for (CommitTask.Write w : pending) {
+        w.future().completeExceptionally(t);
+      }
+    }
+  }
+
+  /**
+   * Checks each write against the base (existence, if_version, idempotency keys, writer epochs
+   * and positions, vector dimension): writes that are deduplicated or refused are completed here;
+   * the rest are accepted, with their WAL records.
+   */
+  private Plan plan(NamespacePath ns, Manifest base, List<CommitTask.Write> group) {
+    boolean live = base != null && !base.deleted();
+    Map<String, WriterState> writers = new LinkedHashMap<>();
+    Integer dimension = live ? base.vectorDim() : null;
+    DistanceMetric metric = live ? base.distanceMetric() : null;
+    List<CommitTask.Write> accepted = new ArrayList<>();
+    Map<CommitTask.Write, List<WalRecord>> records = new IdentityHashMap<>();
+    long now = clock.millis();
+    for (CommitTask.Write w : group) {
+      WriteRequest req = w.request();
+      try {
+        if (!live && !req.createIfMissing()) {
+          throw new NamespaceNotFoundException(ns.toString());
+        }
+        if (req.distanceMetric() != null && metric != null && req.distanceMetric() != metric) {
+          throw new InvalidRequestException(
+              "Cannot write to "
+                  + ns
+                  + ": the request asks for distance metric "
+                  + req.distanceMetric().jsonName()
+                  + " but the namespace uses "
+                  + metric.jsonName());
+        }
+        if (req.ifVersion() != null && (!live || base.version() != req.ifVersion())) {
+          throw new VersionConflictException(ns.toString(), req.ifVersion(), live ? base.version() : 0);
+        }
+        if (req.idempotencyKey() != null && live) {
+          IdempotencyRecord done = findIdempotency(base, keyHash(req.idempotencyKey()));
+          if (done != null) {
+            w.future()
+                .complete(
+                    new WriteResult(
+                        done.version(), done.firstSeq(), done.lastSeq(), done.records(), true));
+            continue;
+          }
+        }
+        WriterState claimed = null;
+        WriterPosition pos = req.writerPosition();
+        if (pos != null) {
+          WriterState stored = live ? base.writers().get(pos.writerId()) : null;
+          if (stored == null || pos.epoch() > stored.epoch()) {
+            throw new InvalidRequestException(
+                "Cannot write to "
+                    + ns
+                    + ": writer "
+                    + pos.writerId()
+                    + " epoch "
+                    + pos.epoch()
+                    + " was never claimed; call claimWriter first");
+          }
+          if (pos.epoch() < stored.epoch()) {
+            throw new WriterFencedException(ns.toString(), pos.writerId(), pos.epoch(), stored.epoch());
+          }
+          if (stored.position() != null && pos.position() <= stored.position()) {
+            w.future().complete(new WriteResult(base.version(), 0, 0, 0, true));
+            continue;
+          }
+          claimed = new WriterState(pos.epoch(), pos.position(), now);
+        }
+        if (w.dimension() != 0 && dimension != null && dimension != w.dimension()) {
+          throw new InvalidRequestException(
+              "Cannot write to "
+                  + ns
+                  + ": vectors of dimension "
+                  + w.dimension()
+                  + " do not match the namespace's dimension "
+                  + dimension);
+        }
+        List<WalRecord> recs = w.records();
+        if (req.deleteByFilter() != null) {
+          recs = new ArrayList<>(recs);
+          recs.addAll(resolveFilterDeletes(ns, live ? base : null, w.records(), req.deleteByFilter()));
+        }
+        // Accepted: now fold it into the group's running state.
+        if (w.dimension() != 0) {
+          dimension = w.dimension();
+        }
+        if (metric == null) {
+          metric = req.distanceMetric() == null ? DistanceMetric.COSINE : req.distanceMetric();
+        }
+        if (claimed != null) {
+          writers.put(pos.writerId(), claimed);
+        }
+        accepted.add(w);
+        records.put(w, recs);
+      } catch (ShoalException e) {
+        w.future().completeExceptionally(e);
+      }
+    }
+    return new Plan(accepted, records, writers, dimension, metric);
+  }
+
+  /** The ids a delete-by-filter removes: matches in the base after the request's own records. */
+  private List<WalRecord> resolveFilterDeletes(
+      NamespacePath ns, Manifest base, List<WalRecord> own, Filter filter) {
+    Map<String, Document> overlay = new HashMap<>();
+    NamespaceSnapshot snapshot = base == null ? null : snapshots.load(ns, base);
+    for (WalRecord r : own) {
+      Document before =
+          overlay.containsKey(r.id())
+              ? overlay.get(r.id())
+              : snapshot == null ? null : snapshot.get(r.id());
+      if (r instanceof WalRecord.Upsert u) {
+        overlay.put(r.id(), u.document());
+      } else if (r instanceof WalRecord.Patch p) {
+        overlay.put(r.id(), before == null ? null : p.patch().applyTo(before));
+      } else {
+        overlay.put(r.id(), null);
+      }
+    }
+    List<WalRecord> deletes = new ArrayList<>();
+    if (snapshot != null) {
+      snapshot.forEachLive(
+          d -> {
+            if (!overlay.containsKey(d.id()) && filter.matches(d)) {
+              deletes.add(new WalRecord.Delete(d.id()));
+            }
+          });
+    }
+    overlay.forEach(
+        (id, d) -> {
+          if (d != null && filter.matches(d)) {
+            deletes.add(new WalRecord.Delete(id));
+          }
+        });
+    return deletes;
+  }
+
+  private static IdempotencyRecord findIdempotency(Manifest base, String hash) {
+    for (IdempotencyRecord r : base.idempotency()) {
+      if (r.keyHash().equals(hash)) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  private void afterCommit(NamespaceHandle h, Manifest committed, boolean created) {
+    h.observe(committed, clock.millis());
+    if (created) {
+      // Listing finds namespaces by their head: write it before acknowledging the create.
+      manifests.writeHead(h.path(), committed);
+    } else if (h.offerHead(committed)) {
+      runInBackground(
+          () -> {
+            Manifest m = h.takeHead();
+            if (m != null) {
+              manifests.writeHead(h.path(), m);
+            }
+          });
+    }
+    if (committed.version() % EXPIRE_EVERY_VERSIONS == 0) {
+      runInBackground(() -> manifests.expireVersions(h.path()));
+    }
+    if (listener != null) {
+      try {
+        listener.committed(h.path(), committed);
+      } catch (RuntimeException e) {
+        LOG.warn("Commit listener failed for {} version {}", h.path(), committed.version(), e);
+      }
+    }
+  }
+
+  private void runInBackground(Runnable task) {
+    try {
+      backgroundExecutor.execute(
+          () -> {
+            try {
+              task.run();
+            } catch (RuntimeException e) {
+              LOG.warn("Background task failed: {}", e.toString());
+            }
+          });
+    } catch (RuntimeException e) {
+      LOG.debug("Background executor refused a task (shutting down?): {}", e.toString());
+    }
+  }
+
+  private void deleteQuietly(String key) {
+    if (key != null) {
+      try {
+        store.delete(key);
+      } catch (RuntimeException e) {
+        LOG.debug("Cannot delete uncommitted object {} (repair will): {}", key, e.toString());
+      }
+    }
+  }
+
+  private static CommitFailedException lostTooOften(NamespacePath ns, int attempts) {
+    return new CommitFailedException(
+        "Cannot commit to "
+            + ns
+            + ": lost the race for the next manifest version "
+            + attempts
+            + " times in a row (too many concurrent writers); nothing was written, retry later",
+        null);
+  }
+
+  private static void backoff(int attempt) {
+    if (attempt < 3) {
+      return;
+    }
+    long maxMillis = Math.min(200, 1L << Math.min(attempt, 8));
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(1, maxMillis + 1));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CommitFailedException("Interrupted while retrying a commit", e);
+    }
+  }
+
+  static String newCommitId() {
+    return UUID.randomUUID().toString();
+  }
+
+  static String keyHash(String idempotencyKey) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(idempotencyKey.getBytes(StandardCharsets.UTF_8));
+      StringBuilder sb = new StringBuilder(32);
+      for (int i = 0; i < 16; i++) {
+        sb.append(String.format("%02x", digest[i]));
+      }
+      return sb.toString();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw e;
+    }
+  }
+}
