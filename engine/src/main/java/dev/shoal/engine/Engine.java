@@ -405,9 +405,9 @@ public final class Engine implements AutoCloseable {
   public QueryResult query(NamespacePath ns, QueryRequest request) {
     long start = System.nanoTime();
     Manifest m = namespaces.current(ns, request.consistency());
-    NamespaceSnapshot cached = snapshots.cached(ns);
-    String cache = cached != null && cached.version() == m.version() ? "hot" : "cold";
-    return queries.execute(snapshots.load(ns, m), request, cache, start);
+    ObjectCache.resetTier();
+    NamespaceSnapshot snapshot = snapshots.load(ns, m);
+    return queries.execute(snapshot, request, ObjectCache.temperature(), start);
   }
 
   /** What the cache tiers did since start. */

@@ -26,6 +26,8 @@ public final class ObjectCache {
   private final AtomicLong diskMisses = new AtomicLong();
   private final AtomicLong storeGets = new AtomicLong();
   private final AtomicLong storeBytes = new AtomicLong();
+  // The slowest tier the current thread's reads reached since resetTier (0 memory, 1 disk, 2 store).
+  private static final ThreadLocal<int[]> TIER = ThreadLocal.withInitial(() -> new int[1]);
 
   /**
    * @param disk the disk tier, or null for none
@@ -97,16 +99,40 @@ public final class ObjectCache {
     return memory.getIfPresent(new Key(kind, key)) != null;
   }
 
+  /** Starts tracking which tier this thread's reads reach (see {@link #temperature()}). */
+  public static void resetTier() {
+    TIER.get()[0] = 0;
+  }
+
+  /**
+   * The cache temperature of this thread's reads since {@link #resetTier()}: {@code hot} (all in
+   * memory), {@code warm} (some from the disk cache) or {@code cold} (some from the store).
+   */
+  public static String temperature() {
+    return switch (TIER.get()[0]) {
+      case 0 -> "hot";
+      case 1 -> "warm";
+      default -> "cold";
+    };
+  }
+
+  private static void reached(int tier) {
+    int[] t = TIER.get();
+    t[0] = Math.max(t[0], tier);
+  }
+
   /** Raw bytes of an immutable object, from the disk tier or the store (filling the disk tier). */
   public byte[] raw(String key) {
     if (disk != null) {
       byte[] cached = disk.get(key);
       if (cached != null) {
         diskHits.incrementAndGet();
+        reached(1);
         return cached;
       }
       diskMisses.incrementAndGet();
     }
+    reached(2);
     byte[] bytes = store.get(key);
     storeGets.incrementAndGet();
     storeBytes.addAndGet(bytes.length);
