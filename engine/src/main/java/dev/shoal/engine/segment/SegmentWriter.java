@@ -159,10 +159,12 @@ public final class SegmentWriter {
     return new Written(out.toByteArray(), sections, live, n - live, minSeq, maxSeq);
   }
 
-  private static void section(ByteWriter out, Map<String, long[]> sections, String name, int start) {
+  private static void section(
+      ByteWriter out, Map<String, long[]> sections, String name, int start) {
     int length = out.size() - start;
     sections.put(
-        name, new long[] {start, length, Checksums.crc32c(out.array(), start, length) & 0xFFFFFFFFL});
+        name,
+        new long[] {start, length, Checksums.crc32c(out.array(), start, length) & 0xFFFFFFFFL});
   }
 
   private static void writeBits(
