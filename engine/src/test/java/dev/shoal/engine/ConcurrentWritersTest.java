@@ -134,7 +134,7 @@ class ConcurrentWritersTest {
     long epoch = claim.epoch();
     long position = claim.position().orElse(0);
     for (int w = 0; w < writes; w++) {
-      if (fencer && random.nextInt(5) == 0) {
+      if (fencer && w % 2 == 0) {
         String victim = "w-" + random.nextInt(engines) + "-" + (1 + random.nextInt(threads - 1));
         engine.claimWriter(NS, victim, true, null);
       }
@@ -148,7 +148,7 @@ class ConcurrentWritersTest {
             Document.of(id, new float[] {random.nextFloat(), random.nextFloat()}, Map.of("w", w)));
       }
       WriteRequest.Builder req = WriteRequest.builder().upserts(docs);
-      boolean positioned = random.nextBoolean();
+      boolean positioned = random.nextInt(4) != 0;
       boolean replay = positioned && position > 0 && random.nextInt(8) == 0;
       long pos = replay ? position : position + 1;
       if (positioned) {
