@@ -144,6 +144,18 @@ public final class TextAnalyzer {
     i += Character.charCount(cp0);
     while (i < n) {
       char c = text.charAt(i);
+      if (c < 128 && ASCII[c] >= LETTER && ASCII[c] <= NUMERIC && prev != KATAKANA) {
+        // Fast path for ASCII letters and digits, the bulk of most text.
+        if (len < MAX_TOKEN_CHARS) {
+          buf[len++] = c;
+        } else {
+          overflow = true;
+        }
+        hasWordChar = true;
+        prev = ASCII[c];
+        i++;
+        continue;
+      }
       int cp = c < 128 ? c : Character.codePointAt(text, i);
       byte cls = c < 128 ? ASCII[c] : classify(cp);
       int width = Character.charCount(cp);
