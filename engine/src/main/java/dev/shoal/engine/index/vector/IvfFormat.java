@@ -13,6 +13,9 @@ import dev.shoal.engine.model.DistanceMetric;
  *     long mappingOffset, long totalLength, 16 bytes 0
  *   centroids: clusters x dimension float
  *   directory: clusters x (long blockOffset, int blockLength, int memberCount)
+ *   probe biases: clusters x float (clusters are probed by 2 &lt;q, c&gt; + bias: -|c|^2 for
+ *     euclidean and cosine; for dot, -|c'|^2 of the centroid in the space where maximum inner
+ *     product is nearest neighbour, x' = (x, sqrt(M^2 - |x|^2)))
  *   int CRC32C of the head so far, then zero padding to a multiple of 8
  * cluster blocks, one contiguous range per cluster, in cluster order:
  *   int memberCount, int cluster
@@ -83,6 +86,7 @@ final class IvfFormat {
         HEADER_BYTES
             + (long) clusters * dimension * Float.BYTES
             + (long) clusters * DIRECTORY_ENTRY_BYTES
+            + (long) clusters * Float.BYTES
             + Integer.BYTES;
     return (raw + 7) & ~7L;
   }

@@ -124,6 +124,7 @@ public final class IvfIndexWriter {
     float[] centroids;
     int[] assignment;
     int[] sizes;
+    float[] biases = null;
     if (n == 0) {
       k = 0;
       q = Quantization.NONE;
@@ -140,10 +141,42 @@ public final class IvfIndexWriter {
       k = Math.min(n, clusters > 0 ? clusters : defaultClusters(n));
       q = quantization;
       int sample = sampleSize > 0 ? sampleSize : Math.max(10_000, 64 * k);
-      KMeans.Result r = new KMeans(d, executor).cluster(data, n, k, iterations, sample, seed);
-      centroids = r.centroids();
-      assignment = r.assignment();
-      sizes = r.sizes();
+      if (metric == DistanceMetric.DOT) {
+        // Maximum inner product is nearest neighbour after appending sqrt(M^2 - |x|^2) to each
+        // vector (M the largest norm); clustering there groups what a dot query should probe.
+        int da = d + 1;
+        float maxNorm2 = 0f;
+        for (int i = 0; i < n; i++) {
+          maxNorm2 = Math.max(maxNorm2, VectorKernels.dot(data, i * d, data, i * d, d));
+        }
+        float[] augmented = new float[n * da];
+        for (int i = 0; i < n; i++) {
+          System.arraycopy(data, i * d, augmented, i * da, d);
+          float norm2 = VectorKernels.dot(data, i * d, data, i * d, d);
+          augmented[i * da + d] = (float) Math.sqrt(Math.max(0f, maxNorm2 - norm2));
+        }
+        KMeans.Result r =
+            new KMeans(da, executor).cluster(augmented, n, k, iterations, sample, seed);
+        centroids = new float[k * d];
+        biases = new float[k];
+        for (int c = 0; c < k; c++) {
+          System.arraycopy(r.centroids(), c * da, centroids, c * d, d);
+          biases[c] = -VectorKernels.dot(r.centroids(), c * da, r.centroids(), c * da, da);
+        }
+        assignment = r.assignment();
+        sizes = r.sizes();
+      } else {
+        KMeans.Result r = new KMeans(d, executor).cluster(data, n, k, iterations, sample, seed);
+        centroids = r.centroids();
+        assignment = r.assignment();
+        sizes = r.sizes();
+      }
+    }
+    if (biases == null) {
+      biases = new float[k];
+      for (int c = 0; c < k; c++) {
+        biases[c] = -VectorKernels.dot(centroids, c * d, centroids, c * d, d);
+      }
     }
 
     // Positions: members of cluster 0 first, then cluster 1, ...; ordinals ascending inside.
@@ -205,6 +238,9 @@ public final class IvfIndexWriter {
     }
     for (int c = 0; c < k; c++) {
       head.putLong(blockOffsets[c]).putInt(blockLengths[c]).putInt(sizes[c]);
+    }
+    for (float b : biases) {
+      head.putFloat(b);
     }
     putCrc(head);
     long written = emit(head, out);

@@ -13,7 +13,7 @@ final class VectorTestData {
 
   /**
    * {@code n} vectors around {@code centers} Gaussian centres (coordinates N(0, 1)), each point the
-   * centre plus N(0, spread^2) noise. With {@code varyNorms}, centres are scaled by 0.5 to 2 so
+   * centre plus N(0, spread^2) noise. With {@code varyNorms}, centres are scaled by 0.75 to 1.25 so
    * that dot-product neighbours differ from euclidean ones.
    */
   static float[] clustered(
@@ -21,7 +21,7 @@ final class VectorTestData {
     Random r = new Random(seed);
     double[] c = new double[centers * dim];
     for (int i = 0; i < centers; i++) {
-      double scale = varyNorms ? 0.5 + 1.5 * r.nextDouble() : 1.0;
+      double scale = varyNorms ? 0.75 + 0.5 * r.nextDouble() : 1.0;
       for (int j = 0; j < dim; j++) {
         c[i * dim + j] = r.nextGaussian() * scale;
       }
