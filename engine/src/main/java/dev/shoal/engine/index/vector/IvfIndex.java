@@ -461,23 +461,27 @@ public final class IvfIndex {
       long sumQ = 0;
       if (delta > 0f) {
         float invDelta = 1f / delta;
-        for (int i = 0; i < d; i++) {
-          int u = Math.min(15, Math.max(0, Math.round((qr[i] - lo) * invDelta)));
-          sumQ += u;
-          long bit = 1L << (i & 63);
-          int w = i >>> 6;
-          if ((u & 1) != 0) {
-            planes[w] |= bit;
+        // Branch-free: the bits are random, so branches here would mostly mispredict.
+        for (int w = 0; w < words; w++) {
+          long p0 = 0;
+          long p1 = 0;
+          long p2 = 0;
+          long p3 = 0;
+          int base = w << 6;
+          int end = Math.min(d, base + 64);
+          for (int i = base; i < end; i++) {
+            int u = Math.min(15, (int) ((qr[i] - lo) * invDelta + 0.5f));
+            sumQ += u;
+            int shift = i - base;
+            p0 |= (long) (u & 1) << shift;
+            p1 |= (long) ((u >>> 1) & 1) << shift;
+            p2 |= (long) ((u >>> 2) & 1) << shift;
+            p3 |= (long) (u >>> 3) << shift;
           }
-          if ((u & 2) != 0) {
-            planes[words + w] |= bit;
-          }
-          if ((u & 4) != 0) {
-            planes[2 * words + w] |= bit;
-          }
-          if ((u & 8) != 0) {
-            planes[3 * words + w] |= bit;
-          }
+          planes[4 * w] = p0;
+          planes[4 * w + 1] = p1;
+          planes[4 * w + 2] = p2;
+          planes[4 * w + 3] = p3;
         }
       }
       // q'_i ~ lo + delta * u_i and o_bar_i = (2 b_i - 1) / sqrt(D), so

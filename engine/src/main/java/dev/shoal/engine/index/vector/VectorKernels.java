@@ -107,19 +107,21 @@ public final class VectorKernels {
 
   /**
    * Inner product of a 1-bit code with a 4-bit query given as bit planes: {@code sum_i b_i * q_i}
-   * where {@code b_i} is bit {@code i} of {@code code[codeOffset..codeOffset+words)} and {@code q_i
-   * = sum_j 2^j * bit i of planes[j*words .. (j+1)*words)}. Four popcounts per 64 dimensions;
-   * {@link Long#bitCount} compiles to one instruction, so this stays scalar in both
+   * where {@code b_i} is bit {@code i} of {@code code[codeOffset..codeOffset+words)} and bit {@code
+   * i} of {@code q_i} plane {@code j} is bit {@code i % 64} of {@code planes[4 * (i / 64) + j]}
+   * (planes interleaved per word, so both arrays are read sequentially). Four popcounts per 64
+   * dimensions; {@link Long#bitCount} compiles to one instruction, so this stays scalar in both
    * implementations.
    */
   public static long int4BitDot(long[] code, int codeOffset, long[] planes, int words) {
     long p0 = 0, p1 = 0, p2 = 0, p3 = 0;
     for (int w = 0; w < words; w++) {
       long c = code[codeOffset + w];
-      p0 += Long.bitCount(c & planes[w]);
-      p1 += Long.bitCount(c & planes[words + w]);
-      p2 += Long.bitCount(c & planes[2 * words + w]);
-      p3 += Long.bitCount(c & planes[3 * words + w]);
+      int p = w << 2;
+      p0 += Long.bitCount(c & planes[p]);
+      p1 += Long.bitCount(c & planes[p + 1]);
+      p2 += Long.bitCount(c & planes[p + 2]);
+      p3 += Long.bitCount(c & planes[p + 3]);
     }
     return p0 + (p1 << 1) + (p2 << 2) + (p3 << 3);
   }

@@ -71,7 +71,7 @@ class VectorKernelsTest {
         }
         for (int j = 0; j < 4; j++) {
           if (((u[i] >> j) & 1) != 0) {
-            planes[j * words + (i >>> 6)] |= 1L << (i & 63);
+            planes[4 * (i >>> 6) + j] |= 1L << (i & 63);
           }
         }
       }
