@@ -163,7 +163,7 @@ public final class AnnBenchmark {
     Row exact = row("exact (Shoal exactSearch)", "all vectors", 1.0, exactTimes, "");
     rows.add(exact);
 
-    int[][] variants = {{0, 0}, {4, 0}, {8, 0}, {16, 0}, {32, 0}, {8, 50}, {16, 50}};
+    int[][] variants = {{0, 0}, {4, 0}, {16, 0}, {32, 0}, {4, 100}, {8, 100}, {4, 400}};
     for (int[] v : variants) {
       SearchParams params = new SearchParams(v[0], v[1], -1);
       long[] scanned = new long[1];

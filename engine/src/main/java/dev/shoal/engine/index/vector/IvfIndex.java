@@ -317,16 +317,23 @@ public final class IvfIndex {
   }
 
   /**
-   * Default clusters to probe: enough for recall@10 of 0.95 on clustered data. Dot products reach
-   * further: the best hits of a query are often in other, larger-norm clusters.
+   * Default clusters to probe: enough for recall@10 of 0.95 on clustered data (see the ANN
+   * benchmark). Dot products reach further: the best hits of a query are often in other,
+   * larger-norm clusters.
    */
   int defaultNprobe() {
-    int base = Math.max(8, (int) Math.ceil(clusters * 0.05));
+    int base = Math.max(8, (int) Math.ceil(clusters * 0.02));
     return Math.min(clusters, metric == DistanceMetric.DOT ? 2 * base : base);
   }
 
-  static int defaultRerankDepth(int k) {
-    return Math.max(100, 5 * k);
+  /**
+   * Default re-scoring depth. The error of a 1-bit estimate shrinks like 1 / sqrt(dimension), so
+   * low dimensions re-score more candidates: 200 from 128 dimensions up, 283 at 64. Re-scoring is
+   * cheap next to the scan (a few hundred dot products).
+   */
+  int defaultRerankDepth(int k) {
+    int byDimension = (int) Math.ceil(200 * Math.max(1.0, Math.sqrt(128.0 / dimension)));
+    return Math.max(10 * k, Math.min(400, byDimension));
   }
 
   /** Below this many allowed ordinals, scoring them exactly beats scanning {@code scan} codes. */
@@ -430,13 +437,60 @@ public final class IvfIndex {
   /**
    * Estimates the score of each allowed member from its 1-bit code (RaBitQ): the residual of the
    * query to the centroid is quantized to 4 bits, {@code <o, q'>} is estimated from popcounts and
-   * corrected by {@code 1 / <o_bar, o>}, then turned into the metric's score. Returns codes
-   * scanned.
+   * corrected by {@code 1 / <o_bar, o>}, then turned into the metric's score. The query is
+   * quantized only once a member passes the filter, so a cluster the filter empties costs one bit
+   * test per member. Returns codes scanned.
    */
   private int scanBinary(
       float[] q, Block b, int slot, Bits allowed, TopK candidates, float[] qr, long[] planes) {
+    float[] k = new float[5];
+    boolean prepared = false;
+    boolean euclidean = metric == DistanceMetric.EUCLIDEAN;
+    long[] codes = b.codes;
+    float[] corr = b.corrections;
+    int[] ords = b.ords;
+    long slotBits = (long) slot << 32;
+    int scanned = 0;
+    float a = 0f;
+    float bSum = 0f;
+    float c = 0f;
+    float qc = 0f;
+    float qrNorm = 0f;
+    float qrNorm2 = 0f;
+    for (int j = 0; j < b.count; j++) {
+      if (allowed != null && !allowed.get(ords[b.ordOffset + j])) {
+        continue;
+      }
+      if (!prepared) {
+        quantizeResidual(q, b.cluster, qr, planes, k);
+        a = k[0];
+        bSum = k[1];
+        c = k[2];
+        qc = k[3];
+        qrNorm = k[4];
+        qrNorm2 = qrNorm * qrNorm;
+        prepared = true;
+      }
+      scanned++;
+      long ip = VectorKernels.int4BitDot(codes, b.codeOffset + j * words, planes, words);
+      int co = b.corrOffset + j * IvfFormat.CORRECTIONS;
+      float rNorm = corr[co];
+      float est = (a * ip + bSum * corr[co + 3] + c) * corr[co + 1];
+      float rq = rNorm * qrNorm * est;
+      float s = euclidean ? -(rNorm * rNorm + qrNorm2 - 2f * rq) : qc + corr[co + 2] + rq;
+      candidates.offer(s, slotBits | j);
+    }
+    return scanned;
+  }
+
+  /**
+   * Quantizes {@code (q - c) / |q - c|} of one cluster to 4-bit planes and returns in {@code out}
+   * the estimator's constants: a, b, c such that {@code <o_bar, q'> ~ a <b, u> + b |b| + c} (then
+   * divided by {@code <o_bar, o>}), {@code <q, c>} and {@code |q - c|}.
+   */
+  private void quantizeResidual(float[] q, int cluster, float[] qr, long[] planes, float[] out) {
     int d = dimension;
-    int cOff = b.cluster * d;
+    int cOff = cluster * d;
     for (int i = 0; i < d; i++) {
       qr[i] = q[i] - centroids[cOff + i];
     }
@@ -491,27 +545,11 @@ public final class IvfIndex {
       bSum = 2f * lo * invSqrtD;
       c = (-delta * sumQ - d * lo) * invSqrtD;
     }
-    boolean euclidean = metric == DistanceMetric.EUCLIDEAN;
-    float qrNorm2 = qrNorm * qrNorm;
-    long[] codes = b.codes;
-    float[] corr = b.corrections;
-    int[] ords = b.ords;
-    long slotBits = (long) slot << 32;
-    int scanned = 0;
-    for (int j = 0; j < b.count; j++) {
-      if (allowed != null && !allowed.get(ords[b.ordOffset + j])) {
-        continue;
-      }
-      scanned++;
-      long ip = VectorKernels.int4BitDot(codes, b.codeOffset + j * words, planes, words);
-      int co = b.corrOffset + j * IvfFormat.CORRECTIONS;
-      float rNorm = corr[co];
-      float est = (a * ip + bSum * corr[co + 3] + c) * corr[co + 1];
-      float rq = rNorm * qrNorm * est;
-      float s = euclidean ? -(rNorm * rNorm + qrNorm2 - 2f * rq) : qc + corr[co + 2] + rq;
-      candidates.offer(s, slotBits | j);
-    }
-    return scanned;
+    out[0] = a;
+    out[1] = bSum;
+    out[2] = c;
+    out[3] = qc;
+    out[4] = qrNorm;
   }
 
   /** Cluster ids, best centroid score first. */
