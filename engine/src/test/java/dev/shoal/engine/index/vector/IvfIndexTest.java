@@ -257,6 +257,43 @@ class IvfIndexTest {
   }
 
   @Test
+  void concurrentSearchesOnOneIndexAgreeWithSequentialOnes() throws Exception {
+    int dim = 32;
+    float[] data = VectorTestData.clustered(6000, dim, 30, 0.5, false, SEED);
+    byte[] bytes =
+        IvfIndexWriter.builder(DistanceMetric.COSINE, dim).seed(SEED).build().write(data);
+    IvfIndex index = IvfIndex.open(RangeReader.of(bytes), "concurrent");
+    Bits few = VectorTestData.randomBits(6000, 0.01, SEED);
+    int[][] expected = new int[40][];
+    for (int i = 0; i < expected.length; i++) {
+      expected[i] =
+          index.search(VectorTestData.vector(data, i, dim), 10, i % 2 == 0 ? null : few).ordinals();
+    }
+    IvfIndex fresh = IvfIndex.open(RangeReader.of(bytes), "concurrent");
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      java.util.List<java.util.concurrent.Future<int[]>> futures = new java.util.ArrayList<>();
+      for (int i = 0; i < expected.length; i++) {
+        int qi = i;
+        futures.add(
+            pool.submit(
+                () ->
+                    fresh
+                        .search(VectorTestData.vector(data, qi, dim), 10, qi % 2 == 0 ? null : few)
+                        .ordinals()));
+      }
+      for (int i = 0; i < expected.length; i++) {
+        assertThat(futures.get(i).get())
+            .as("query %d seed %d", i, SEED)
+            .containsExactly(expected[i]);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void sameInputAndSeedGiveSameBytes() {
     float[] data = VectorTestData.clustered(4000, 16, 20, 0.5, false, SEED);
     IvfIndexWriter writer = IvfIndexWriter.builder(DistanceMetric.COSINE, 16).seed(SEED).build();
