@@ -48,6 +48,11 @@ class IvfRecallTest {
           .as("recall@10 of %s with filter passing %s, seed %d", metric, pass, SEED)
           .isGreaterThanOrEqualTo(0.95);
     }
+    // Without the exact fallback, a 5% filter must still be found by probing more clusters.
+    double recall = recall(metric, 0.05, SearchParams.DEFAULT.withExactThreshold(0));
+    assertThat(recall)
+        .as("recall@10 of %s through the clusters with a 5%% filter, seed %d", metric, SEED)
+        .isGreaterThanOrEqualTo(0.95);
   }
 
   @Test
