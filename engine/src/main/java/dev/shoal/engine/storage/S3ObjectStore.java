@@ -105,7 +105,7 @@ public final class S3ObjectStore implements ObjectStore {
     this.httpClient = ApacheHttpClient.builder().build();
     S3Client retrying = null;
     try {
-      retrying = buildClient(options, region, AwsRetryStrategy.defaultRetryStrategy());
+      retrying = buildClient(options, region, null);
       this.conditionalClient = buildClient(options, region, AwsRetryStrategy.doNotRetry());
     } catch (RuntimeException e) {
       if (retrying != null) {
@@ -117,6 +117,7 @@ public final class S3ObjectStore implements ObjectStore {
     this.client = retrying;
   }
 
+  /** With {@code retries} null, the SDK's default (S3-aware) retry strategy. */
   private S3Client buildClient(StoreOptions options, Region region, RetryStrategy retries) {
     S3ClientBuilder builder =
         S3Client.builder()
@@ -125,7 +126,12 @@ public final class S3ObjectStore implements ObjectStore {
             .region(region)
             .forcePathStyle(options.s3PathStyle())
             .overrideConfiguration(
-                o -> o.apiCallTimeout(options.s3ApiCallTimeout()).retryStrategy(retries));
+                o -> {
+                  o.apiCallTimeout(options.s3ApiCallTimeout());
+                  if (retries != null) {
+                    o.retryStrategy(retries);
+                  }
+                });
     if (endpoint != null) {
       builder.endpointOverride(endpoint);
     }
