@@ -37,7 +37,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -74,6 +76,7 @@ public final class Engine implements AutoCloseable {
   private final Clock clock;
   private final ExecutorService ownedCommitExecutor;
   private final ExecutorService ownedBackgroundExecutor;
+  private final ExecutorService ownedIoExecutor;
   private final Executor background;
   private final MemoryCache memoryCache;
   private final ObjectCache objectCache;
@@ -102,7 +105,12 @@ public final class Engine implements AutoCloseable {
             config.diskCacheDir() == null
                 ? null
                 : new DiskCache(config.diskCacheDir(), config.diskCacheBytes()));
-    this.snapshots = new SnapshotLoader(objectCache, memoryCache);
+    ThreadPoolExecutor io =
+        new ThreadPoolExecutor(
+            16, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads("shoal-io"));
+    io.allowCoreThreadTimeOut(true);
+    this.ownedIoExecutor = io;
+    this.snapshots = new SnapshotLoader(objectCache, memoryCache, ownedIoExecutor);
     ManifestStore manifests =
         new ManifestStore(store, clock, config.manifestRetention(), config.minRetainedVersions());
     RefTableStore refs = new RefTableStore(store, clock, config.manifestRetention());
@@ -441,6 +449,7 @@ public final class Engine implements AutoCloseable {
   public void close() {
     ownedCommitExecutor.shutdown();
     ownedBackgroundExecutor.shutdown();
+    ownedIoExecutor.shutdown();
     try {
       ownedCommitExecutor.awaitTermination(30, TimeUnit.SECONDS);
       ownedBackgroundExecutor.awaitTermination(30, TimeUnit.SECONDS);
