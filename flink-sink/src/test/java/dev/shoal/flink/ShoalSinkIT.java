@@ -1,0 +1,70 @@
+package dev.shoal.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shoal.engine.Engine;
+import dev.shoal.engine.model.NamespacePath;
+import dev.shoal.flink.internal.StoreUri;
+import dev.shoal.flink.testing.Changes;
+import dev.shoal.flink.testing.Jobs;
+import dev.shoal.flink.testing.NamespaceContents;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class ShoalSinkIT {
+  private static final int DOCS = 50_000;
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(4)
+              .build());
+
+  @ParameterizedTest
+  @EnumSource(
+      value = DeliveryGuarantee.class,
+      names = {"EXACTLY_ONCE", "AT_LEAST_ONCE"})
+  void writesFiftyThousandDocumentsWithUpdatesAndDeletes(DeliveryGuarantee guarantee)
+      throws Exception {
+    String uri = "memory://mixed-" + guarantee;
+    NamespacePath ns = NamespacePath.parse("acme/search/mixed");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(2);
+    env.enableCheckpointing(300);
+    long count = Changes.mixedCount(DOCS);
+    Jobs.sink(
+        Jobs.source(env, i -> Changes.mixed(i, DOCS), count, 40_000),
+        ShoalSink.<Changes.Event>builder()
+            .storeUri(uri)
+            .namespace(ns.toString())
+            .converter(Changes::toWrite)
+            .deliveryGuarantee(guarantee)
+            .batchMaxDocs(1000)
+            .build());
+    env.execute("mixed " + guarantee);
+
+    List<Changes.Event> events = new ArrayList<>();
+    for (long i = 0; i < count; i++) {
+      events.add(Changes.mixed(i, DOCS));
+    }
+    Map<String, NamespaceContents.Doc> expected = Changes.expected(events);
+    try (Engine engine =
+        Engine.builder()
+            .store(new StoreUri(uri, dev.shoal.flink.internal.S3Settings.NONE).open())
+            .build()) {
+      Map<String, NamespaceContents.Doc> actual = NamespaceContents.read(engine, ns);
+      assertThat(actual).hasSameSizeAs(expected);
+      assertThat(actual).isEqualTo(expected);
+    }
+  }
+}
