@@ -2,7 +2,6 @@ package dev.shoal.flink;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.shoal.engine.Engine;
 import dev.shoal.flink.committer.ShoalCommittable;
 import dev.shoal.flink.committer.ShoalCommittableSerializer;
 import dev.shoal.flink.committer.ShoalCommitter;
@@ -95,7 +94,7 @@ public final class ShoalSink<T>
         settings,
         converter,
         selector,
-        openEngine(),
+        settings.openEngine(),
         subtask,
         context.getRestoredCheckpointId().orElse(0),
         context.getProcessingTimeService(),
@@ -109,15 +108,12 @@ public final class ShoalSink<T>
 
   @Override
   public Committer<ShoalCommittable> createCommitter(CommitterInitContext context) {
-    return new ShoalCommitter(settings, openEngine(), settings.retrier(), context.metricGroup());
+    return new ShoalCommitter(
+        settings, settings.openEngine(), settings.retrier(), context.metricGroup());
   }
 
   @Override
   public SimpleVersionedSerializer<ShoalCommittable> getCommittableSerializer() {
     return new ShoalCommittableSerializer();
-  }
-
-  private Engine openEngine() {
-    return Engine.builder().ownedStore(settings.store().open()).build();
   }
 }

@@ -57,6 +57,7 @@ public final class ShoalSinkBuilder<T> {
   private DistanceMetric distanceMetric;
   private String sinkUid = DEFAULT_SINK_UID;
   private InvalidRecordPolicy invalidRecordPolicy = InvalidRecordPolicy.FAIL;
+  private boolean compaction = true;
 
   ShoalSinkBuilder() {}
 
@@ -229,6 +230,15 @@ public final class ShoalSinkBuilder<T> {
   }
 
   /**
+   * Whether the sink compacts the namespaces it commits to, in the background on the task managers
+   * (default true). Turn it off when another process (a query server) compacts them.
+   */
+  public ShoalSinkBuilder<T> compaction(boolean enabled) {
+    this.compaction = enabled;
+    return this;
+  }
+
+  /**
    * Checks that the settings fit together and builds the sink.
    *
    * @throws IllegalStateException naming the first missing or conflicting setting
@@ -270,7 +280,8 @@ public final class ShoalSinkBuilder<T> {
             maxRetries,
             retryBackoff,
             distanceMetric,
-            invalidRecordPolicy);
+            invalidRecordPolicy,
+            compaction);
     return new ShoalSink<>(settings, converter, selector);
   }
 }

@@ -127,6 +127,7 @@ class ShoalSinkFailoverIT {
         .objectStoreFactory(store)
         .namespace(NS.toString())
         .converter(Changes::toWrite)
+        .compaction(false) // keeps every WAL record countable
         .deliveryGuarantee(guarantee)
         .batchMaxDocs(500)
         .flushInterval(Duration.ofMillis(100))

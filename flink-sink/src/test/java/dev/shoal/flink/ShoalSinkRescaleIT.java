@@ -105,6 +105,7 @@ class ShoalSinkRescaleIT {
         .storeUri(uri)
         .namespace(NS.toString())
         .converter(Changes::toWrite)
+        .compaction(false) // keeps every WAL record countable
         .deliveryGuarantee(guarantee)
         .sinkUid("rescale")
         .batchMaxDocs(400)

@@ -2,6 +2,8 @@ package dev.shoal.flink.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.shoal.engine.Engine;
+import dev.shoal.engine.EngineConfig;
 import dev.shoal.engine.model.DistanceMetric;
 import dev.shoal.engine.model.NamespacePath;
 import dev.shoal.flink.InvalidRecordPolicy;
@@ -26,6 +28,7 @@ import java.time.Duration;
  * @param distanceMetric the metric of namespaces the sink creates, or null for the engine's default
  *     (cosine); when set, a namespace with another metric is refused
  * @param invalidRecords what to do with records that cannot be written
+ * @param compaction whether the sink's engines compact the namespaces they commit to
  */
 public record SinkSettings(
     ObjectStoreFactory store,
@@ -38,7 +41,8 @@ public record SinkSettings(
     int maxRetries,
     Duration retryBackoff,
     DistanceMetric distanceMetric,
-    InvalidRecordPolicy invalidRecords)
+    InvalidRecordPolicy invalidRecords,
+    boolean compaction)
     implements Serializable {
 
   public static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
@@ -59,6 +63,14 @@ public record SinkSettings(
   /** The exactly-once writer id of one subtask. */
   public String writerId(int subtask) {
     return "flink/" + sinkUid + "/" + subtask;
+  }
+
+  /** Opens the store and an engine over it; the engine owns and closes the store. */
+  public Engine openEngine() {
+    return Engine.builder()
+        .ownedStore(store.open())
+        .config(EngineConfig.defaults().toBuilder().autoCompact(compaction).build())
+        .build();
   }
 
   public Retrier retrier() {

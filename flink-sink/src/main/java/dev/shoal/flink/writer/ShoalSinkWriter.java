@@ -364,6 +364,7 @@ public final class ShoalSinkWriter<T>
       if (channel.buffer.isEmpty()) {
         continue;
       }
+      settle(channel);
       if (now - channel.firstAddedMillis >= interval && channel.inflight == null) {
         send(channel);
       } else {

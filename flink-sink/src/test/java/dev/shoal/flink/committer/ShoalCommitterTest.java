@@ -186,7 +186,8 @@ class ShoalCommitterTest {
             2,
             Duration.ofMillis(10),
             null,
-            InvalidRecordPolicy.FAIL);
+            InvalidRecordPolicy.FAIL,
+            false);
     Retrier retrier = new Retrier(2, Duration.ofMillis(10), Duration.ofSeconds(1), sleeps::add);
     // Each committer gets an engine of its own over the shared store, like a restarted task.
     ShoalCommitter committer =
