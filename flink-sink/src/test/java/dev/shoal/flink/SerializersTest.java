@@ -38,10 +38,15 @@ class SerializersTest {
     byte[] bytes =
         s.serialize(
             new ShoalCommittable(
-                "w", NS, 1, 1, List.of(new StagedBatch(NS, "acme/search/ns/docs/wal/a.wal", 1, 1, 0))));
+                "w",
+                NS,
+                1,
+                1,
+                List.of(new StagedBatch(NS, "acme/search/ns/docs/wal/a.wal", 1, 1, 0))));
     assertThatThrownBy(() -> s.deserialize(2, bytes))
         .isInstanceOf(IOException.class)
-        .hasMessageStartingWith("Cannot read a Shoal committable of version 2: this sink reads version 1");
+        .hasMessageStartingWith(
+            "Cannot read a Shoal committable of version 2: this sink reads version 1");
     bytes[0] = 0;
     assertThatThrownBy(() -> s.deserialize(1, bytes))
         .isInstanceOf(IOException.class)

@@ -34,7 +34,8 @@ class ShoalSinkBuilderTest {
   @Test
   void eachSetterRejectsABadValue() {
     assertThatThrownBy(() -> valid().storeUri("ftp://x"))
-        .hasMessage("Invalid store URI \"ftp://x\": expected file:///path, s3://bucket/prefix or memory://name");
+        .hasMessage(
+            "Invalid store URI \"ftp://x\": expected file:///path, s3://bucket/prefix or memory://name");
     assertThatThrownBy(() -> valid().storeUri("s3:///nobucket"))
         .hasMessageContaining("no bucket, as in s3://bucket/prefix");
     assertThatThrownBy(() -> valid().namespace("acme/search"))
@@ -62,13 +63,24 @@ class ShoalSinkBuilderTest {
 
   @Test
   void buildCrossChecksTheSettings() {
-    assertThatThrownBy(() -> ShoalSink.<String>builder().namespace("a/b/c").converter(ShoalWrite::delete).build())
+    assertThatThrownBy(
+            () ->
+                ShoalSink.<String>builder()
+                    .namespace("a/b/c")
+                    .converter(ShoalWrite::delete)
+                    .build())
         .hasMessage("Cannot build ShoalSink: set storeUri (file:// or s3://)");
-    assertThatThrownBy(() -> ShoalSink.<String>builder().storeUri("file:///x").converter(ShoalWrite::delete).build())
+    assertThatThrownBy(
+            () ->
+                ShoalSink.<String>builder()
+                    .storeUri("file:///x")
+                    .converter(ShoalWrite::delete)
+                    .build())
         .hasMessage("Cannot build ShoalSink: set namespace or namespaceSelector");
     assertThatThrownBy(() -> valid().namespaceSelector(s -> "a/b/c").build())
         .hasMessage("Cannot build ShoalSink: set namespace or namespaceSelector, not both");
-    assertThatThrownBy(() -> ShoalSink.<String>builder().storeUri("file:///x").namespace("a/b/c").build())
+    assertThatThrownBy(
+            () -> ShoalSink.<String>builder().storeUri("file:///x").namespace("a/b/c").build())
         .hasMessageStartingWith("Cannot build ShoalSink: set a converter");
     assertThatThrownBy(() -> valid().s3Region("eu-west-1").build())
         .hasMessage(
@@ -77,7 +89,9 @@ class ShoalSinkBuilderTest {
     assertThatThrownBy(
             () ->
                 valid()
-                    .objectStoreFactory(new dev.shoal.flink.internal.StoreUri("memory://x", dev.shoal.flink.internal.S3Settings.NONE))
+                    .objectStoreFactory(
+                        new dev.shoal.flink.internal.StoreUri(
+                            "memory://x", dev.shoal.flink.internal.S3Settings.NONE))
                     .build())
         .hasMessage("Cannot build ShoalSink: set storeUri or objectStoreFactory, not both");
   }

@@ -1,9 +1,12 @@
 package dev.shoal.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shoal.engine.Engine;
+import dev.shoal.engine.model.Document;
 import dev.shoal.engine.model.NamespacePath;
+import dev.shoal.flink.internal.S3Settings;
 import dev.shoal.flink.internal.StoreUri;
 import dev.shoal.flink.testing.Changes;
 import dev.shoal.flink.testing.Jobs;
@@ -11,10 +14,13 @@ import dev.shoal.flink.testing.NamespaceContents;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -59,12 +65,63 @@ class ShoalSinkIT {
     }
     Map<String, NamespaceContents.Doc> expected = Changes.expected(events);
     try (Engine engine =
-        Engine.builder()
-            .store(new StoreUri(uri, dev.shoal.flink.internal.S3Settings.NONE).open())
-            .build()) {
+        Engine.builder().store(new StoreUri(uri, S3Settings.NONE).open()).build()) {
       Map<String, NamespaceContents.Doc> actual = NamespaceContents.read(engine, ns);
       assertThat(actual).hasSameSizeAs(expected);
       assertThat(actual).isEqualTo(expected);
     }
+  }
+
+  @Test
+  void aJobFailsOnAnInvalidRecordWithAMessageNamingIt() {
+    StreamExecutionEnvironment env = env(2, "none");
+    Jobs.sink(
+        Jobs.source(env, Changes::distinct, 2_000, 20_000),
+        ShoalSink.<Changes.Event>builder()
+            .storeUri("memory://bad-input-fail")
+            .namespace("acme/search/bad")
+            .converter(ShoalSinkIT::nullIdAt700)
+            .build());
+
+    assertThatThrownBy(() -> env.execute("bad input"))
+        .hasStackTraceContaining("Cannot write record #")
+        .hasStackTraceContaining("to acme/search/bad: Invalid document: id is missing or empty")
+        .hasStackTraceContaining("Event[index=700");
+  }
+
+  @Test
+  void aJobSkipsInvalidRecordsWhenConfigured() throws Exception {
+    String uri = "memory://bad-input-skip";
+    StreamExecutionEnvironment env = env(2, "none");
+    Jobs.sink(
+        Jobs.source(env, Changes::distinct, 2_000, 20_000),
+        ShoalSink.<Changes.Event>builder()
+            .storeUri(uri)
+            .namespace("acme/search/bad")
+            .converter(ShoalSinkIT::nullIdAt700)
+            .invalidRecordPolicy(InvalidRecordPolicy.SKIP)
+            .build());
+    env.execute("bad input skipped");
+
+    try (Engine engine =
+        Engine.builder().store(new StoreUri(uri, S3Settings.NONE).open()).build()) {
+      assertThat(engine.getNamespace(NamespacePath.parse("acme/search/bad")).docCount())
+          .isEqualTo(1_999);
+    }
+  }
+
+  private static ShoalWrite nullIdAt700(Changes.Event e) {
+    return e.index() == 700
+        ? ShoalWrite.upsert(new Document(null, new float[] {1}, null, null, null))
+        : Changes.toWrite(e);
+  }
+
+  private static StreamExecutionEnvironment env(int parallelism, String restartStrategy) {
+    Configuration conf = new Configuration();
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, restartStrategy);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    env.setParallelism(parallelism);
+    env.enableCheckpointing(300);
+    return env;
   }
 }
