@@ -10,13 +10,13 @@ import dev.shoal.engine.cache.PinSet;
 import dev.shoal.engine.gc.Reclaimer;
 import dev.shoal.engine.gc.RefTableStore;
 import dev.shoal.engine.gc.Repair;
-import dev.shoal.engine.namespace.Branching;
-import dev.shoal.engine.namespace.Compactor;
 import dev.shoal.engine.manifest.Manifest;
 import dev.shoal.engine.manifest.ManifestStore;
 import dev.shoal.engine.model.DistanceMetric;
 import dev.shoal.engine.model.Document;
 import dev.shoal.engine.model.NamespacePath;
+import dev.shoal.engine.namespace.Branching;
+import dev.shoal.engine.namespace.Compactor;
 import dev.shoal.engine.namespace.NamespaceService;
 import dev.shoal.engine.namespace.NamespaceSnapshot;
 import dev.shoal.engine.namespace.SnapshotLoader;
@@ -44,9 +44,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine: namespaces of documents on an object store, with durable writes, exactly-once
- * writer positions and queries. Every other module (the Kafka Connect and Flink sinks, the query
- * server) wraps one.
+ * The engine: namespaces of documents on an object store, with durable writes, exactly-once writer
+ * positions and queries. Every other module (the Kafka Connect and Flink sinks, the query server)
+ * wraps one.
  *
  * <p>Any number of engines, in any number of processes, may share one store and write the same
  * namespaces: commits are compare-and-swap creations of manifest versions (see {@link
@@ -121,8 +121,7 @@ public final class Engine implements AutoCloseable {
     this.compactor = new Compactor(store, namespaces, snapshots, reclaimer, config, clock);
     this.branching =
         new Branching(store, namespaces, objectCache, reclaimer, clock, config.manifestRetention());
-    this.repair =
-        new Repair(store, manifests, refs, objectCache, clock, config.sweepGracePeriod());
+    this.repair = new Repair(store, manifests, refs, objectCache, clock, config.sweepGracePeriod());
     this.pins = new PinSet(store);
   }
 
@@ -152,7 +151,9 @@ public final class Engine implements AutoCloseable {
     requireNonNull(ns, "namespace is null");
     Manifest m =
         namespaces.create(
-            ns, metric == null ? DistanceMetric.COSINE : metric, labels == null ? Map.of() : labels);
+            ns,
+            metric == null ? DistanceMetric.COSINE : metric,
+            labels == null ? Map.of() : labels);
     return info(ns, m);
   }
 
@@ -360,8 +361,8 @@ public final class Engine implements AutoCloseable {
 
   /**
    * Claims an exactly-once writer: increments its epoch, which fences any older instance, and
-   * returns the last position committed, from which the caller resumes. Creates the namespace
-   * (with {@code metric}) if it does not exist and {@code createIfMissing} is set.
+   * returns the last position committed, from which the caller resumes. Creates the namespace (with
+   * {@code metric}) if it does not exist and {@code createIfMissing} is set.
    */
   public WriterClaim claimWriter(
       NamespacePath ns, String writerId, boolean createIfMissing, DistanceMetric metric) {
@@ -378,17 +379,17 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Writes a batch as a WAL object without committing it: the first phase of a two-phase sink.
-   * Only upserts, patches and deletes by id can be staged.
+   * Writes a batch as a WAL object without committing it: the first phase of a two-phase sink. Only
+   * upserts, patches and deletes by id can be staged.
    */
   public StagedBatch stage(NamespacePath ns, WriteRequest request) {
     return namespaces.stage(ns, request);
   }
 
   /**
-   * Commits staged batches, in order, as one manifest version, together with the writer
-   * position. If the position is at or below the stored one, nothing is committed and the result
-   * is deduplicated (the staged objects are then garbage the caller may discard).
+   * Commits staged batches, in order, as one manifest version, together with the writer position.
+   * If the position is at or below the stored one, nothing is committed and the result is
+   * deduplicated (the staged objects are then garbage the caller may discard).
    */
   public WriteResult commitStaged(
       NamespacePath ns,
@@ -502,8 +503,8 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Runs background work (head updates, manifest expiry, compaction) on this executor instead
-     * of the engine's own threads; tests pass a direct executor to make it deterministic.
+     * Runs background work (head updates, manifest expiry, compaction) on this executor instead of
+     * the engine's own threads; tests pass a direct executor to make it deterministic.
      */
     public Builder backgroundExecutor(Executor value) {
       backgroundExecutor = requireNonNull(value, "backgroundExecutor is null");

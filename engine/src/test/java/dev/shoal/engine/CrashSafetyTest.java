@@ -12,21 +12,21 @@ import dev.shoal.engine.query.Filter;
 import dev.shoal.engine.query.QueryRequest;
 import dev.shoal.engine.query.QueryRow;
 import dev.shoal.engine.storage.InMemoryObjectStore;
+import dev.shoal.engine.storage.ObjectInfo;
+import dev.shoal.engine.storage.ObjectStore;
 import dev.shoal.engine.storage.StorageException;
 import dev.shoal.engine.testing.FaultInjectingObjectStore;
 import dev.shoal.engine.testing.FaultInjectingObjectStore.Mode;
 import dev.shoal.engine.testing.MutableClock;
-import dev.shoal.engine.storage.ObjectInfo;
-import dev.shoal.engine.storage.ObjectStore;
-import java.util.HashSet;
-import java.util.Set;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -212,8 +212,7 @@ class CrashSafetyTest {
 
   private static int mutationsOfCleanRun() {
     MutableClock clock = new MutableClock(START);
-    FaultInjectingObjectStore store =
-        new FaultInjectingObjectStore(new InMemoryObjectStore(clock));
+    FaultInjectingObjectStore store = new FaultInjectingObjectStore(new InMemoryObjectStore(clock));
     try (Engine e = engine(store, clock)) {
       for (Op op : scenario(clock)) {
         op.run().accept(e);
@@ -312,7 +311,8 @@ class CrashSafetyTest {
 
   /** Every object the newest manifest of every namespace references exists. */
   private static void checkNoMissingObjects(InMemoryObjectStore store) {
-    ManifestStore manifests = new ManifestStore(store, Clock.systemUTC(), Duration.ofMinutes(10), 10);
+    ManifestStore manifests =
+        new ManifestStore(store, Clock.systemUTC(), Duration.ofMinutes(10), 10);
     for (NamespacePath ns : ALL) {
       Optional<Manifest> m = manifests.readLatest(ns, null);
       if (m.isEmpty() || m.get().deleted()) {
@@ -337,7 +337,8 @@ class CrashSafetyTest {
                   ns,
                   QueryRequest.builder().topK(10_000).includeText(true).includeVector(true).build())
               .rows()) {
-        docs.put(row.id(), new Document(row.id(), row.vector(), row.sparse(), row.text(), row.attrs()));
+        docs.put(
+            row.id(), new Document(row.id(), row.vector(), row.sparse(), row.text(), row.attrs()));
       }
       out.put(ns, docs);
     }

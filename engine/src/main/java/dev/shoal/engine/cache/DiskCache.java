@@ -25,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local disk tier: raw bytes of immutable objects in files under one folder, bounded by a
- * byte budget with least-recently-used eviction.
+ * The local disk tier: raw bytes of immutable objects in files under one folder, bounded by a byte
+ * budget with least-recently-used eviction.
  *
  * <p>Only immutable objects (WAL batches, segments) are cached, so a cached file can never be
  * stale. Files are written to a temporary name and renamed into place, so a reader never sees a
@@ -126,7 +126,8 @@ public final class DiskCache {
     try {
       Files.write(tmp, data);
       try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }

@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 
 /**
- * Reads immutable objects through the cache tiers: decoded in memory, raw on the local disk,
- * then the object store. Counts hits, misses and bytes fetched per tier.
+ * Reads immutable objects through the cache tiers: decoded in memory, raw on the local disk, then
+ * the object store. Counts hits, misses and bytes fetched per tier.
  *
  * <p>Thread-safe. Concurrent loads of one object are coalesced by the memory tier.
  */
@@ -26,7 +26,8 @@ public final class ObjectCache {
   private final AtomicLong diskMisses = new AtomicLong();
   private final AtomicLong storeGets = new AtomicLong();
   private final AtomicLong storeBytes = new AtomicLong();
-  // The slowest tier the current thread's reads reached since resetTier (0 memory, 1 disk, 2 store).
+  // The slowest tier the current thread's reads reached since resetTier (0 memory, 1 disk, 2
+  // store).
   private static final ThreadLocal<int[]> TIER = ThreadLocal.withInitial(() -> new int[1]);
 
   /**
@@ -39,7 +40,8 @@ public final class ObjectCache {
   }
 
   public WalBatch walBatch(String key) {
-    return load("wal", key, (k, bytes) -> new Decoded<>(WalBatch.decode(k, bytes), 2L * bytes.length + 64));
+    return load(
+        "wal", key, (k, bytes) -> new Decoded<>(WalBatch.decode(k, bytes), 2L * bytes.length + 64));
   }
 
   public Segment segment(String key) {

@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  *
  * Writers are never blocked: the compactor reads one version, builds segments, and commits with a
  * rebase onto whatever version is newest then, keeping every batch appended meanwhile. The commit
- * checks that the folded batches and merged segments are still there, so two compactors (say,
- * after a lease expired) cannot fold the same data twice. A lease keeps it to one at a time.
+ * checks that the folded batches and merged segments are still there, so two compactors (say, after
+ * a lease expired) cannot fold the same data twice. A lease keeps it to one at a time.
  *
  * <p>Thread-safe.
  */
@@ -132,7 +132,8 @@ public final class Compactor {
       SegmentRef folded = null;
       if (plan.full()) {
         List<SegmentEntry> entries = new ArrayList<>();
-        snapshot.forEachLive(d -> entries.add(new SegmentEntry(d.id(), seqOf(snapshot, d.id()), d)));
+        snapshot.forEachLive(
+            d -> entries.add(new SegmentEntry(d.id(), seqOf(snapshot, d.id()), d)));
         int level = 0;
         for (SegmentRef s : m.segments()) {
           level = Math.max(level, s.level() + 1);
@@ -144,7 +145,9 @@ public final class Compactor {
         }
       } else {
         if (plan.mergeFrom() >= 0) {
-          merged = writeSegment(ns, merge(m.segments(), plan), mergeLevel(m.segments(), plan), m, written);
+          merged =
+              writeSegment(
+                  ns, merge(m.segments(), plan), mergeLevel(m.segments(), plan), m, written);
           segmentBytes += merged.bytes();
           newRefs.add(merged);
         }
@@ -177,7 +180,8 @@ public final class Compactor {
       written.clear(); // committed: the segments are referenced now
       int removed = reclaimer.release(ns, expired);
       long live = snapshots.load(ns, committed).liveCount();
-      int mergedCount = plan.full() ? m.segments().size() : Math.max(0, plan.mergeTo() - plan.mergeFrom());
+      int mergedCount =
+          plan.full() ? m.segments().size() : Math.max(0, plan.mergeTo() - plan.mergeFrom());
       return new CompactionReport(
           true,
           live,
@@ -191,7 +195,8 @@ public final class Compactor {
           null);
     } catch (Superseded e) {
       Manifest now = namespaces.current(ns, Consistency.STRONG);
-      return CompactionReport.skipped(snapshots.load(ns, now).liveCount(), now.version(), e.getMessage());
+      return CompactionReport.skipped(
+          snapshots.load(ns, now).liveCount(), now.version(), e.getMessage());
     } finally {
       for (String key : written) {
         try {
@@ -382,8 +387,15 @@ public final class Compactor {
     written.add(key);
     store.put(key, w.bytes());
     return new SegmentRef(
-        key, level, w.minSeq(), w.maxSeq(), w.liveDocs(), w.tombstones(), w.bytes().length,
-        w.sections(), clock.millis());
+        key,
+        level,
+        w.minSeq(),
+        w.maxSeq(),
+        w.liveDocs(),
+        w.tombstones(),
+        w.bytes().length,
+        w.sections(),
+        clock.millis());
   }
 
   /**
@@ -423,7 +435,8 @@ public final class Compactor {
       if (merged != null) {
         List<SegmentRef> run = compacted.segments().subList(plan.mergeFrom(), plan.mergeTo());
         int at = segments.indexOf(run.get(0));
-        if (at < 0 || at + run.size() > segments.size()
+        if (at < 0
+            || at + run.size() > segments.size()
             || !segments.subList(at, at + run.size()).equals(run)) {
           throw new Superseded("the segments changed during compaction");
         }

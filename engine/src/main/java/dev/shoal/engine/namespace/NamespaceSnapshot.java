@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * A namespace as of one manifest version, ready to answer reads: its segments, each with the set
- * of entries still live (not shadowed by a newer segment or the WAL tail), and the WAL tail folded
+ * A namespace as of one manifest version, ready to answer reads: its segments, each with the set of
+ * entries still live (not shadowed by a newer segment or the WAL tail), and the WAL tail folded
  * into the newest state per id. Newer always wins: the tail over every segment, a later segment
  * over an earlier one.
  *

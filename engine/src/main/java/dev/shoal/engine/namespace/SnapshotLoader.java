@@ -21,8 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Decoded WAL batches and segments are cached by object key (they are immutable), so are the
  * live sets of segments (which depend only on the newer segments), and the newest snapshot of each
- * namespace: a version that only appended WAL batches is built from the previous snapshot plus
- * the new batches. One build per namespace runs at a time (a per-namespace monitor), so a burst of
+ * namespace: a version that only appended WAL batches is built from the previous snapshot plus the
+ * new batches. One build per namespace runs at a time (a per-namespace monitor), so a burst of
  * queries after a commit builds the new snapshot once.
  *
  * <p>Thread-safe.
@@ -188,7 +188,8 @@ public final class SnapshotLoader {
         newer.add(refs.get(j).key());
       }
       List<Segment> newerSegments = segments.subList(i + 1, segments.size());
-      LiveBits live = cache.get(new LiveKey(s.key(), newer), k -> liveAgainstNewer(s, newerSegments));
+      LiveBits live =
+          cache.get(new LiveKey(s.key(), newer), k -> liveAgainstNewer(s, newerSegments));
       views.add(new NamespaceSnapshot.SegmentView(s, live.bits(), live.count()));
     }
     return views;

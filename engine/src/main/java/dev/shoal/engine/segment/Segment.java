@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A decoded segment in memory: entries sorted by id (see {@link SegmentFormat}), attribute
- * columns, vectors and stored fields. Immutable and thread-safe; cached by object key, so every
- * manifest version and every branch that references the object shares one instance.
+ * A decoded segment in memory: entries sorted by id (see {@link SegmentFormat}), attribute columns,
+ * vectors and stored fields. Immutable and thread-safe; cached by object key, so every manifest
+ * version and every branch that references the object shares one instance.
  */
 public final class Segment implements MemoryCache.Weighted {
   private final String key;

@@ -14,9 +14,9 @@ package dev.shoal.engine.segment;
  * The directory is also copied into the manifest's {@code SegmentRef.sections}, so a reader can
  * fetch just the sections a query needs with ranged reads, and check each against its CRC.
  *
- * <p>Entries (live documents and tombstones) are sorted by id; an entry's position in that order
- * is its ordinal, shared by every section. Sorting by id makes id lookups a binary search and
- * makes "equal scores in ascending id order" the same as ascending ordinal.
+ * <p>Entries (live documents and tombstones) are sorted by id; an entry's position in that order is
+ * its ordinal, shared by every section. Sorting by id makes id lookups a binary search and makes
+ * "equal scores in ascending id order" the same as ascending ordinal.
  */
 public final class SegmentFormat {
   public static final int MAGIC = 0x47534853; // "SHSG" read little-endian
