@@ -11,6 +11,7 @@ import dev.shoal.flink.testing.CrashingStoreFactory;
 import dev.shoal.flink.testing.FailOnceAfterCheckpoint;
 import dev.shoal.flink.testing.Jobs;
 import dev.shoal.flink.testing.NamespaceContents;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -46,11 +48,12 @@ class ShoalSinkFailoverIT {
               .setNumberSlotsPerTaskManager(4)
               .build());
 
+  @TempDir Path store;
   private String uri;
 
   @BeforeEach
   void reset(org.junit.jupiter.api.TestInfo info) {
-    uri = "memory://failover-" + System.nanoTime();
+    uri = store.toUri().toString();
     FailOnceAfterCheckpoint.FAILED.set(false);
     CrashingStoreFactory.disarm();
   }

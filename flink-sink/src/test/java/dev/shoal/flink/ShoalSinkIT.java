@@ -11,6 +11,7 @@ import dev.shoal.flink.internal.StoreUri;
 import dev.shoal.flink.testing.Changes;
 import dev.shoal.flink.testing.Jobs;
 import dev.shoal.flink.testing.NamespaceContents;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -36,13 +38,16 @@ class ShoalSinkIT {
               .setNumberSlotsPerTaskManager(4)
               .build());
 
+  /** The namespaces' folder: a local file store, as on a shared file system. */
+  @TempDir Path store;
+
   @ParameterizedTest
   @EnumSource(
       value = DeliveryGuarantee.class,
       names = {"EXACTLY_ONCE", "AT_LEAST_ONCE"})
   void writesFiftyThousandDocumentsWithUpdatesAndDeletes(DeliveryGuarantee guarantee)
       throws Exception {
-    String uri = "memory://mixed-" + guarantee;
+    String uri = store.toUri().toString();
     NamespacePath ns = NamespacePath.parse("acme/search/mixed");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
@@ -78,7 +83,7 @@ class ShoalSinkIT {
     Jobs.sink(
         Jobs.source(env, Changes::distinct, 2_000, 20_000),
         ShoalSink.<Changes.Event>builder()
-            .storeUri("memory://bad-input-fail")
+            .storeUri(store.toUri().toString())
             .namespace("acme/search/bad")
             .converter(ShoalSinkIT::nullIdAt700)
             .build());
@@ -91,7 +96,7 @@ class ShoalSinkIT {
 
   @Test
   void aJobSkipsInvalidRecordsWhenConfigured() throws Exception {
-    String uri = "memory://bad-input-skip";
+    String uri = store.toUri().toString();
     StreamExecutionEnvironment env = env(2, "none");
     Jobs.sink(
         Jobs.source(env, Changes::distinct, 2_000, 20_000),

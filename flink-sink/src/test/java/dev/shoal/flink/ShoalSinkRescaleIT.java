@@ -52,12 +52,13 @@ class ShoalSinkRescaleIT {
               .build());
 
   @TempDir Path checkpoints;
+  @TempDir Path store;
 
   @ParameterizedTest(name = "{0} from parallelism {1} to {2}")
   @CsvSource({"EXACTLY_ONCE, 2, 3", "EXACTLY_ONCE, 3, 1", "AT_LEAST_ONCE, 3, 1"})
   void restoresARetainedCheckpointAtAnotherParallelism(
       DeliveryGuarantee guarantee, int before, int after) throws Exception {
-    String uri = "memory://rescale-" + guarantee + "-" + before + "-" + after;
+    String uri = store.toUri().toString();
 
     StreamExecutionEnvironment first = env(before, null);
     Jobs.sink(Jobs.source(first, Changes::distinct, EVENTS, 6_000), sink(uri, guarantee));

@@ -9,6 +9,7 @@ import dev.shoal.engine.model.Document;
 import dev.shoal.engine.model.NamespacePath;
 import dev.shoal.flink.internal.S3Settings;
 import dev.shoal.flink.internal.StoreUri;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -26,6 +27,7 @@ import org.apache.flink.types.Row;
 import org.apache.flink.types.RowKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code INSERT INTO} a {@code 'connector' = 'shoal'} table from a changelog. */
 class ShoalTableSinkIT {
@@ -39,9 +41,11 @@ class ShoalTableSinkIT {
               .setNumberSlotsPerTaskManager(2)
               .build());
 
+  @TempDir Path store;
+
   @Test
   void insertIntoAShoalTableAppliesTheChangelog() throws Exception {
-    String uri = "memory://sql-changelog";
+    String uri = store.toUri().toString();
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(1);
     env.enableCheckpointing(100);
