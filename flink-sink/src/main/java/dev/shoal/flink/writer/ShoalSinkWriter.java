@@ -89,6 +89,8 @@ public final class ShoalSinkWriter<T>
   private final Counter bytesSent;
   private final Counter sendErrors;
   private final Counter outErrors;
+
+  /** How long the last batch took to stage or write (the standard {@code currentSendTime}). */
   private volatile long lastSendMillis;
 
   private long lastCheckpointId;
@@ -257,6 +259,7 @@ public final class ShoalSinkWriter<T>
     channel.inflightBytes = bytes;
     io.execute(
         () -> {
+          long start = System.nanoTime();
           try {
             Object result;
             if (settings.exactlyOnce()) {
@@ -276,6 +279,7 @@ public final class ShoalSinkWriter<T>
                   retrier.call(
                       "write " + records + " records to " + ns, () -> engine.write(ns, write));
             }
+            lastSendMillis = (System.nanoTime() - start) / 1_000_000;
             future.complete(result);
           } catch (Throwable t) {
             future.completeExceptionally(t);
@@ -335,7 +339,6 @@ public final class ShoalSinkWriter<T>
               + cause.getMessage(),
           cause);
     }
-    lastSendMillis = System.currentTimeMillis();
     if (result instanceof StagedBatch batch) {
       channel.staged.add(batch);
       recordsSent.inc(batch.records());
