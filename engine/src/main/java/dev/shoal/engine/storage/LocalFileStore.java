@@ -103,8 +103,9 @@ public final class LocalFileStore implements ObjectStore {
   private final CreateStrategy createStrategy;
 
   /**
-   * Opens the store in {@code root}, creating the folder if needed, and deletes temporary files
-   * older than an hour that crashed writers left behind.
+   * Opens the store in {@code root}, creating the folder if needed, checks that it can create
+   * objects atomically, and walks it to delete temporary files older than an hour that crashed
+   * writers left behind.
    *
    * @throws IllegalArgumentException if {@code root} exists and is not a folder
    * @throws StorageException if the folder cannot be created or written, or if the file system
@@ -241,7 +242,7 @@ public final class LocalFileStore implements ObjectStore {
       }
       throw failure("delete object " + key + " from " + description, e);
     }
-    // Not synced: a delete undone by a crash leaks the object, which repair collects.
+    // Not forced to disk: a crash that undoes a delete leaves what a crash just before it would.
     deleteEmptyFolders(path.getParent());
   }
 
