@@ -70,7 +70,7 @@ class ShoalSinkFailoverIT {
   void recoversFromAFailureAfterACompletedCheckpoint(DeliveryGuarantee guarantee) throws Exception {
     StreamExecutionEnvironment env = env();
     DataStream<Changes.Event> events =
-        Jobs.source(env, Changes::distinct, EVENTS, 8_000)
+        Jobs.source(env, Changes::distinct, EVENTS, 5_000)
             .map(new FailOnceAfterCheckpoint())
             .setParallelism(1);
     Jobs.sink(events, sink(guarantee, new StoreUri(uri, S3Settings.NONE)));

@@ -61,7 +61,7 @@ class ShoalSinkRescaleIT {
     String uri = store.toUri().toString();
 
     StreamExecutionEnvironment first = env(before, null);
-    Jobs.sink(Jobs.source(first, Changes::distinct, EVENTS, 6_000), sink(uri, guarantee));
+    Jobs.sink(Jobs.source(first, Changes::distinct, EVENTS, 3_000), sink(uri, guarantee));
     JobClient job = first.executeAsync("rescale, first run");
     Path checkpoint = awaitCommittedCheckpoint(uri, job, 3);
     job.cancel().get();

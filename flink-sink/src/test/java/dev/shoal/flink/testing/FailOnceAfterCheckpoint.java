@@ -25,7 +25,7 @@ public final class FailOnceAfterCheckpoint
 
   @Override
   public void notifyCheckpointComplete(long checkpointId) {
-    if (checkpointId >= 2) {
+    if (checkpointId >= 1) {
       checkpointCompleted = true;
     }
   }
