@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -189,6 +190,18 @@ public final class Engine implements AutoCloseable {
    */
   public NamespaceInfo getNamespace(NamespacePath ns) {
     return info(ns, namespaces.current(ns, Consistency.STRONG));
+  }
+
+  /**
+   * The vector dimension a namespace has pinned, or empty before its first vector. Reads only the
+   * newest manifest (unlike {@link #getNamespace}, which loads the namespace's documents), so
+   * writers can check records before sending them.
+   *
+   * @throws NamespaceNotFoundException if it does not exist
+   */
+  public OptionalInt vectorDimension(NamespacePath ns) {
+    Integer dim = namespaces.current(ns, Consistency.STRONG).vectorDim();
+    return dim == null ? OptionalInt.empty() : OptionalInt.of(dim);
   }
 
   /** Whether the namespace exists now. */
