@@ -26,6 +26,7 @@ import dev.shoal.engine.query.QueryRequest;
 import dev.shoal.engine.query.QueryResult;
 import dev.shoal.engine.storage.ObjectStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,6 +71,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Engine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+  // An explicit compaction waits this long for one already running (say, in the background).
+  private static final Duration EXPLICIT_COMPACTION_WAIT = Duration.ofMinutes(2);
 
   private final ObjectStore store;
   private final boolean ownsStore;
@@ -262,10 +265,11 @@ public final class Engine implements AutoCloseable {
 
   /**
    * Compacts a namespace now: folds WAL batches into segments and merges segments when the
-   * thresholds say so, or everything into one segment with {@code force}.
+   * thresholds say so, or everything into one segment with {@code force}. If another compaction of
+   * the namespace is running, waits for it (up to two minutes) first.
    */
   public CompactionReport compact(NamespacePath ns, boolean force) {
-    return compactor.compact(ns, force);
+    return compactor.compact(ns, force, EXPLICIT_COMPACTION_WAIT);
   }
 
   /**
@@ -322,7 +326,7 @@ public final class Engine implements AutoCloseable {
             () -> {
               compactionsQueued.remove(ns);
               try {
-                compactor.compact(ns, false);
+                compactor.compact(ns, false, Duration.ZERO);
               } catch (NamespaceNotFoundException e) {
                 // deleted meanwhile
               } catch (RuntimeException e) {
@@ -460,14 +464,17 @@ public final class Engine implements AutoCloseable {
   /** Stops the engine's threads (after running queued commits) and closes the store if owned. */
   @Override
   public void close() {
-    ownedCommitExecutor.shutdown();
+    // Background work (compactions) commits through the commit threads: stop it first.
     ownedBackgroundExecutor.shutdown();
-    ownedIoExecutor.shutdown();
     try {
+      ownedBackgroundExecutor.awaitTermination(60, TimeUnit.SECONDS);
+      ownedCommitExecutor.shutdown();
       ownedCommitExecutor.awaitTermination(30, TimeUnit.SECONDS);
-      ownedBackgroundExecutor.awaitTermination(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      ownedCommitExecutor.shutdown();
+      ownedIoExecutor.shutdown();
     }
     if (ownsStore) {
       store.close();

@@ -104,9 +104,10 @@ public final class Compactor {
   /**
    * Compacts a namespace if due (or always, with {@code force}).
    *
+   * @param waitForLease how long to wait for another compactor of the namespace to finish
    * @throws NamespaceNotFoundException if the namespace does not exist
    */
-  public CompactionReport compact(NamespacePath ns, boolean force) {
+  public CompactionReport compact(NamespacePath ns, boolean force, Duration waitForLease) {
     long started = clock.millis();
     Manifest m = namespaces.current(ns, Consistency.STRONG);
     Plan plan = plan(m, force);
@@ -115,6 +116,16 @@ public final class Compactor {
           snapshots.load(ns, m).liveCount(), m.version(), "below the compaction thresholds");
     }
     CompactionLease.Held held = lease.tryAcquire(ns, owner);
+    long deadline = System.nanoTime() + waitForLease.toNanos();
+    while (held == null && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      held = lease.tryAcquire(ns, owner);
+    }
     if (held == null) {
       return CompactionReport.skipped(
           snapshots.load(ns, m).liveCount(), m.version(), "another compactor holds the lease");
