@@ -14,22 +14,25 @@ import java.time.Duration;
 /** A small JDK HttpClient wrapper for the tests: one base URL, an optional key, JSON answers. */
 final class Http {
   static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient CLIENT =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
-
+  private final HttpClient client;
   private final String base;
   private final String key;
 
-  Http(int port, String key) {
+  /**
+   * @param client one per server: a client's pooled connections to a stopped server must not be
+   *     reused when a later server gets the same port
+   */
+  Http(HttpClient client, int port, String key) {
+    this.client = client;
     this.base = "http://127.0.0.1:" + port;
     this.key = key;
   }
 
-  Http withKey(String otherKey) {
-    return new Http(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), otherKey);
+  static HttpClient newClient() {
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5))
+        .build();
   }
 
   /** An answer: status, headers and body (as text and, when it parses, as JSON). */
@@ -102,12 +105,12 @@ final class Http {
         body == null
             ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofByteArray(body));
-    return send(b.build());
+    return send(client, b.build());
   }
 
-  static Res send(HttpRequest request) {
+  static Res send(HttpClient client, HttpRequest request) {
     try {
-      HttpResponse<String> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
       return new Res(r.statusCode(), r.headers(), r.body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -117,8 +120,8 @@ final class Http {
     }
   }
 
-  static HttpClient client() {
-    return CLIENT;
+  HttpClient client() {
+    return client;
   }
 
   String base() {

@@ -42,12 +42,14 @@ class ServerEndpointsTest {
   void echoesASaneRequestIdAndReplacesOthers() {
     Http.Res given =
         Http.send(
+            server.client,
             java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.base() + "/health"))
                 .header("X-Request-Id", "client-42.a")
                 .build());
     assertThat(given.header("X-Request-Id")).isEqualTo("client-42.a");
     Http.Res odd =
         Http.send(
+            server.client,
             java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.base() + "/health"))
                 .header("X-Request-Id", "has spaces and \"quotes\"")
                 .build());
@@ -163,6 +165,7 @@ class ServerEndpointsTest {
     // Chunked, without a Content-Length: counted while reading.
     Http.Res chunked =
         Http.send(
+            server.client,
             java.net.http.HttpRequest.newBuilder(
                     java.net.URI.create(http.base() + "/v1/namespaces/acme/huge/docs/documents"))
                 .header("Content-Type", "application/json")

@@ -16,6 +16,7 @@ final class TestServer implements AutoCloseable {
   final Engine engine;
   final ShoalServer server;
   final List<String> accessLines = new CopyOnWriteArrayList<>();
+  final java.net.http.HttpClient client = Http.newClient();
 
   TestServer(Consumer<ShoalServer.Builder> options) throws Exception {
     this(EngineConfig.builder().maxBatchDocs(100).build(), options);
@@ -44,11 +45,11 @@ final class TestServer implements AutoCloseable {
   }
 
   Http http() {
-    return new Http(server.port(), null);
+    return new Http(client, server.port(), null);
   }
 
   Http http(String key) {
-    return new Http(server.port(), key);
+    return new Http(client, server.port(), key);
   }
 
   @Override
