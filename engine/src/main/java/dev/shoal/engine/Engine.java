@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -69,6 +70,7 @@ public final class Engine implements AutoCloseable {
     this.clock = b.clock;
     this.ownedCommitExecutor = Executors.newCachedThreadPool(threads("shoal-commit"));
     this.ownedBackgroundExecutor = Executors.newFixedThreadPool(2, threads("shoal-background"));
+    Executor background = b.backgroundExecutor != null ? b.backgroundExecutor : ownedBackgroundExecutor;
     this.memoryCache = new MemoryCache(config.memoryCacheBytes());
     this.snapshots = new SnapshotLoader(store, memoryCache);
     ManifestStore manifests =
@@ -81,7 +83,7 @@ public final class Engine implements AutoCloseable {
             config,
             clock,
             ownedCommitExecutor,
-            ownedBackgroundExecutor,
+            background,
             null);
   }
 
@@ -316,6 +318,7 @@ public final class Engine implements AutoCloseable {
     private boolean ownsStore;
     private EngineConfig config = EngineConfig.defaults();
     private Clock clock = Clock.systemUTC();
+    private Executor backgroundExecutor;
 
     private Builder() {}
 
@@ -341,6 +344,15 @@ public final class Engine implements AutoCloseable {
     /** The clock for timestamps, retention and staleness; tests inject a controllable one. */
     public Builder clock(Clock value) {
       clock = requireNonNull(value, "clock is null");
+      return this;
+    }
+
+    /**
+     * Runs background work (head updates, manifest expiry, compaction) on this executor instead
+     * of the engine's own threads; tests pass a direct executor to make it deterministic.
+     */
+    public Builder backgroundExecutor(Executor value) {
+      backgroundExecutor = requireNonNull(value, "backgroundExecutor is null");
       return this;
     }
 
