@@ -161,7 +161,6 @@ class BadInputTest {
         "..%2F..%2Fetc",
         "a%20b",
         "%C3%A9t%C3%A9",
-        "a%00b",
         "a..b"
       })
   void rejectsInvalidNamespaceNames(String name) {
@@ -173,15 +172,18 @@ class BadInputTest {
       Http.Res r = http.post(path, "{\"upserts\":[{\"id\":\"a\"}]}");
       assertThat(r.status()).as(path + " -> " + r).isEqualTo(400);
       assertThat(r.errorCode()).isEqualTo("invalid_request");
-      if (name.contains("%00")) {
-        // Jetty refuses an encoded NUL in a path before routing.
-        assertThat(r.errorMessage()).contains("Bad Request");
-      } else {
-        assertThat(r.errorMessage())
-            .containsPattern("Invalid (organization|project|namespace) name");
-      }
+      assertThat(r.errorMessage()).containsPattern("Invalid (organization|project|namespace) name");
     }
     assertThat(server.engine.listNamespaces("acme", "bad", null, null, 10).namespaces()).isEmpty();
+  }
+
+  @Test
+  void rejectsEncodedNul() {
+    // Jetty refuses an encoded NUL in a path before routing (and closes the connection, so this
+    // is a GET: a request body still in flight would race the close).
+    Http.Res r = http.get("/v1/namespaces/acme/bad/a%00b");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.errorCode()).isEqualTo("invalid_request");
   }
 
   @Test

@@ -44,6 +44,23 @@ final class TestServer implements AutoCloseable {
     return new TestServer(b -> b.admin(admin).keys(keys));
   }
 
+  /**
+   * The access log line of a request. The line is written just after the answer is sent, so this
+   * waits for it (at most 5 s).
+   */
+  String accessLine(String requestId) throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      for (String line : accessLines) {
+        if (line.contains("\"request_id\":\"" + requestId + "\"")) {
+          return line;
+        }
+      }
+      Thread.sleep(5);
+    }
+    throw new AssertionError("no access log line for request " + requestId);
+  }
+
   Http http() {
     return new Http(client, server.port(), null);
   }

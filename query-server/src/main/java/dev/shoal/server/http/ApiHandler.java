@@ -38,6 +38,9 @@ public final class ApiHandler extends Handler.Abstract {
   private final Metrics metrics;
   private final AccessLog accessLog;
   private final long maxBodyBytes;
+  private final Object idle = new Object();
+  private int inFlight; // guarded by idle
+  private volatile boolean draining;
 
   /**
    * @param keys the configured keys, or null to allow every request (loopback only, see {@link
@@ -53,8 +56,44 @@ public final class ApiHandler extends Handler.Abstract {
     this.maxBodyBytes = maxBodyBytes;
   }
 
+  /**
+   * Refuses new requests from now on (503, {@code Connection: close}) and waits until the requests
+   * in flight have answered or the timeout passed.
+   *
+   * @return whether every request in flight finished
+   */
+  public boolean drain(java.time.Duration timeout) throws InterruptedException {
+    draining = true;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (idle) {
+      while (inFlight > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(idle, left);
+      }
+    }
+    return true;
+  }
+
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
+    synchronized (idle) {
+      inFlight++;
+    }
+    try {
+      return handleCounted(request, response, callback);
+    } finally {
+      synchronized (idle) {
+        if (--inFlight == 0) {
+          idle.notifyAll();
+        }
+      }
+    }
+  }
+
+  private boolean handleCounted(Request request, Response response, Callback callback) {
     long start = System.nanoTime();
     metrics.requestStarted();
     String requestId = requestId(request);
@@ -70,6 +109,14 @@ public final class ApiHandler extends Handler.Abstract {
     long bytesOut;
     Throwable failure = null;
     try {
+      if (draining) {
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        throw new ApiException(
+            503,
+            "unavailable",
+            "Cannot handle the request: the server is stopping",
+            Map.of("Retry-After", Integer.toString(ErrorReply.RETRY_AFTER_SECONDS)));
+      }
       Router.Match match = router.match(method, path == null ? "" : path);
       route = match.route().template();
       key = authenticate(request, match.route());

@@ -8,19 +8,18 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The Jetty 12 server (core handlers, no servlet layer) around an {@link ApiHandler}.
  *
- * <p>Stopping is graceful: the connector stops accepting, new requests on open connections are
- * refused with 503, and requests in flight run to completion for up to the stop timeout before
- * connections are closed. Threads are named {@code shoal-http-N}.
+ * <p>Stopping is graceful (see {@link #stop()}). Threads are named {@code shoal-http-N}.
  */
 public final class ApiServer {
   private final Server server;
   private final ServerConnector connector;
+  private final ApiHandler handler;
+  private final Duration stopTimeout;
 
   /**
    * @param host the address to bind, such as {@code 127.0.0.1}
@@ -29,7 +28,8 @@ public final class ApiServer {
    */
   public ApiServer(
       ApiHandler handler, String host, int port, int maxThreads, Duration stopTimeout) {
-    requireNonNull(handler, "handler is null");
+    this.handler = requireNonNull(handler, "handler is null");
+    this.stopTimeout = requireNonNull(stopTimeout, "stopTimeout is null");
     QueuedThreadPool threads = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
     threads.setName("shoal-http");
     server = new Server(threads);
@@ -44,9 +44,8 @@ public final class ApiServer {
     connector.setHost(host);
     connector.setPort(port);
     server.addConnector(connector);
-    server.setHandler(new GracefulHandler(handler));
+    server.setHandler(handler);
     server.setErrorHandler(new JsonErrorHandler());
-    server.setStopTimeout(stopTimeout.toMillis());
     server.setStopAtShutdown(false);
   }
 
@@ -59,8 +58,22 @@ public final class ApiServer {
     return connector.getLocalPort();
   }
 
-  /** Stops gracefully (see the class comment); returns when stopped. */
+  /**
+   * Stops gracefully: closes the listening socket, lets the requests in flight finish (for up to
+   * the stop timeout; new requests on open connections get 503), then stops Jetty, which closes the
+   * connections. Returns when stopped.
+   */
   public void stop() throws Exception {
+    connector.close();
+    boolean drained = handler.drain(stopTimeout);
+    if (!drained) {
+      LoggerHolder.LOG.warn(
+          "Stopping with requests still in flight after the shutdown timeout of {}", stopTimeout);
+    }
     server.stop();
+  }
+
+  private static final class LoggerHolder {
+    static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApiServer.class);
   }
 }

@@ -54,6 +54,11 @@ public final class Metrics {
     latency.computeIfAbsent(new LatencyKey(m, route), k -> new Histogram()).observe(nanos / 1e9);
   }
 
+  /** Requests being handled now. */
+  public long inFlight() {
+    return inFlight.get();
+  }
+
   public void queryRejected() {
     queriesRejected.increment();
   }
