@@ -2,12 +2,21 @@ package dev.shoal.engine;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.shoal.engine.cache.CacheStats;
+import dev.shoal.engine.cache.DiskCache;
 import dev.shoal.engine.cache.MemoryCache;
+import dev.shoal.engine.cache.ObjectCache;
+import dev.shoal.engine.cache.PinSet;
+import dev.shoal.engine.gc.Reclaimer;
+import dev.shoal.engine.gc.RefTableStore;
+import dev.shoal.engine.gc.Repair;
 import dev.shoal.engine.manifest.Manifest;
 import dev.shoal.engine.manifest.ManifestStore;
 import dev.shoal.engine.model.DistanceMetric;
 import dev.shoal.engine.model.Document;
 import dev.shoal.engine.model.NamespacePath;
+import dev.shoal.engine.namespace.Branching;
+import dev.shoal.engine.namespace.Compactor;
 import dev.shoal.engine.namespace.NamespaceService;
 import dev.shoal.engine.namespace.NamespaceSnapshot;
 import dev.shoal.engine.namespace.SnapshotLoader;
@@ -20,19 +29,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The engine: namespaces of documents on an object store, with durable writes, exactly-once
- * writer positions and queries. Every other module (the Kafka Connect and Flink sinks, the query
- * server) wraps one.
+ * The engine: namespaces of documents on an object store, with durable writes, exactly-once writer
+ * positions and queries. Every other module (the Kafka Connect and Flink sinks, the query server)
+ * wraps one.
  *
  * <p>Any number of engines, in any number of processes, may share one store and write the same
  * namespaces: commits are compare-and-swap creations of manifest versions (see {@link
@@ -52,13 +65,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  */
 public final class Engine implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
   private final ObjectStore store;
   private final boolean ownsStore;
   private final EngineConfig config;
   private final Clock clock;
   private final ExecutorService ownedCommitExecutor;
   private final ExecutorService ownedBackgroundExecutor;
+  private final Executor background;
   private final MemoryCache memoryCache;
+  private final ObjectCache objectCache;
+  private final Compactor compactor;
+  private final Branching branching;
+  private final Repair repair;
+  private final PinSet pins;
+  private final Set<NamespacePath> compactionsQueued = ConcurrentHashMap.newKeySet();
   private final SnapshotLoader snapshots;
   private final NamespaceService namespaces;
   private final QueryExecutor queries = new QueryExecutor();
@@ -70,11 +92,20 @@ public final class Engine implements AutoCloseable {
     this.clock = b.clock;
     this.ownedCommitExecutor = Executors.newCachedThreadPool(threads("shoal-commit"));
     this.ownedBackgroundExecutor = Executors.newFixedThreadPool(2, threads("shoal-background"));
-    Executor background = b.backgroundExecutor != null ? b.backgroundExecutor : ownedBackgroundExecutor;
+    this.background = b.backgroundExecutor != null ? b.backgroundExecutor : ownedBackgroundExecutor;
     this.memoryCache = new MemoryCache(config.memoryCacheBytes());
-    this.snapshots = new SnapshotLoader(store, memoryCache);
+    this.objectCache =
+        new ObjectCache(
+            store,
+            memoryCache,
+            config.diskCacheDir() == null
+                ? null
+                : new DiskCache(config.diskCacheDir(), config.diskCacheBytes()));
+    this.snapshots = new SnapshotLoader(objectCache, memoryCache);
     ManifestStore manifests =
         new ManifestStore(store, clock, config.manifestRetention(), config.minRetainedVersions());
+    RefTableStore refs = new RefTableStore(store, clock, config.manifestRetention());
+    Reclaimer reclaimer = new Reclaimer(store, refs, objectCache);
     this.namespaces =
         new NamespaceService(
             store,
@@ -84,7 +115,13 @@ public final class Engine implements AutoCloseable {
             clock,
             ownedCommitExecutor,
             background,
-            null);
+            reclaimer,
+            this::afterCommit);
+    this.compactor = new Compactor(store, namespaces, snapshots, reclaimer, config, clock);
+    this.branching =
+        new Branching(store, namespaces, objectCache, reclaimer, clock, config.manifestRetention());
+    this.repair = new Repair(store, manifests, refs, objectCache, clock, config.sweepGracePeriod());
+    this.pins = new PinSet(store);
   }
 
   public static Builder builder() {
@@ -113,7 +150,9 @@ public final class Engine implements AutoCloseable {
     requireNonNull(ns, "namespace is null");
     Manifest m =
         namespaces.create(
-            ns, metric == null ? DistanceMetric.COSINE : metric, labels == null ? Map.of() : labels);
+            ns,
+            metric == null ? DistanceMetric.COSINE : metric,
+            labels == null ? Map.of() : labels);
     return info(ns, m);
   }
 
@@ -160,6 +199,104 @@ public final class Engine implements AutoCloseable {
    */
   public void deleteNamespace(NamespacePath ns) {
     namespaces.delete(ns);
+    if (snapshots.isPinned(ns)) {
+      snapshots.unpin(ns);
+    }
+    pins.unpin(ns);
+  }
+
+  /**
+   * Creates {@code target} (in the same project) as a copy-on-write branch of {@code source}, in
+   * time proportional to the number of objects, not documents. Later writes, compactions and
+   * deletes on either side never change what the other sees.
+   *
+   * @throws NamespaceExistsException if the target exists
+   */
+  public NamespaceInfo branch(NamespacePath source, NamespacePath target) {
+    return info(target, branching.branch(source, target));
+  }
+
+  /** Creates {@code target} (in the same project) as a physically independent copy. */
+  public NamespaceInfo copy(NamespacePath source, NamespacePath target) {
+    return info(target, branching.copy(source, target));
+  }
+
+  /**
+   * Compacts a namespace now: folds WAL batches into segments and merges segments when the
+   * thresholds say so, or everything into one segment with {@code force}.
+   */
+  public CompactionReport compact(NamespacePath ns, boolean force) {
+    return compactor.compact(ns, force);
+  }
+
+  /**
+   * Rebuilds a project's table of shared objects from its live manifests and, with {@code sweep},
+   * deletes objects no manifest references that are older than the sweep grace period.
+   */
+  public RepairReport repair(String org, String project, boolean sweep) {
+    return repair.repair(org, project, sweep);
+  }
+
+  /** Loads a namespace into the caches ahead of queries. */
+  public CompletableFuture<Void> warm(NamespacePath ns) {
+    Manifest m = namespaces.current(ns, Consistency.STRONG);
+    return CompletableFuture.runAsync(() -> snapshots.load(ns, m), background);
+  }
+
+  /**
+   * Keeps a namespace warm in memory across eviction pressure, in this engine now and in every
+   * engine sharing the store after its next start.
+   */
+  public void pin(NamespacePath ns) {
+    Manifest m = namespaces.current(ns, Consistency.STRONG);
+    pins.pin(ns);
+    snapshots.pin(ns, m);
+  }
+
+  /** Undoes {@link #pin}. */
+  public void unpin(NamespacePath ns) {
+    pins.unpin(ns);
+    snapshots.unpin(ns);
+  }
+
+  /**
+   * Restores the pins stored with the namespaces (call once after start; the query server does).
+   * Warming runs in the background; failures are logged.
+   */
+  public void restorePins() {
+    for (NamespacePath ns : pins.all()) {
+      background.execute(
+          () -> {
+            try {
+              snapshots.pin(ns, namespaces.current(ns, Consistency.STRONG));
+            } catch (RuntimeException e) {
+              LOG.warn("Cannot warm pinned namespace {}: {}", ns, e.toString());
+            }
+          });
+    }
+  }
+
+  private void afterCommit(NamespacePath ns, Manifest committed) {
+    if (config.autoCompact() && compactor.due(committed) && compactionsQueued.add(ns)) {
+      try {
+        background.execute(
+            () -> {
+              compactionsQueued.remove(ns);
+              try {
+                compactor.compact(ns, false);
+              } catch (NamespaceNotFoundException e) {
+                // deleted meanwhile
+              } catch (RuntimeException e) {
+                LOG.warn("Background compaction of {} failed: {}", ns, e.toString());
+              }
+            });
+      } catch (RuntimeException e) {
+        compactionsQueued.remove(ns);
+      }
+    }
+    if (snapshots.isPinned(ns)) {
+      background.execute(() -> snapshots.load(ns, committed));
+    }
   }
 
   private NamespaceInfo info(NamespacePath ns, Manifest m) {
@@ -180,7 +317,7 @@ public final class Engine implements AutoCloseable {
         m.labels(),
         m.createdAtMillis(),
         m.updatedAtMillis(),
-        false);
+        snapshots.isPinned(ns) || pins.contains(ns));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -211,8 +348,8 @@ public final class Engine implements AutoCloseable {
 
   /**
    * Claims an exactly-once writer: increments its epoch, which fences any older instance, and
-   * returns the last position committed, from which the caller resumes. Creates the namespace
-   * (with {@code metric}) if it does not exist and {@code createIfMissing} is set.
+   * returns the last position committed, from which the caller resumes. Creates the namespace (with
+   * {@code metric}) if it does not exist and {@code createIfMissing} is set.
    */
   public WriterClaim claimWriter(
       NamespacePath ns, String writerId, boolean createIfMissing, DistanceMetric metric) {
@@ -229,17 +366,17 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Writes a batch as a WAL object without committing it: the first phase of a two-phase sink.
-   * Only upserts, patches and deletes by id can be staged.
+   * Writes a batch as a WAL object without committing it: the first phase of a two-phase sink. Only
+   * upserts, patches and deletes by id can be staged.
    */
   public StagedBatch stage(NamespacePath ns, WriteRequest request) {
     return namespaces.stage(ns, request);
   }
 
   /**
-   * Commits staged batches, in order, as one manifest version, together with the writer
-   * position. If the position is at or below the stored one, nothing is committed and the result
-   * is deduplicated (the staged objects are then garbage the caller may discard).
+   * Commits staged batches, in order, as one manifest version, together with the writer position.
+   * If the position is at or below the stored one, nothing is committed and the result is
+   * deduplicated (the staged objects are then garbage the caller may discard).
    */
   public WriteResult commitStaged(
       NamespacePath ns,
@@ -269,9 +406,14 @@ public final class Engine implements AutoCloseable {
   public QueryResult query(NamespacePath ns, QueryRequest request) {
     long start = System.nanoTime();
     Manifest m = namespaces.current(ns, request.consistency());
-    NamespaceSnapshot cached = snapshots.cached(ns);
-    String cache = cached != null && cached.version() == m.version() ? "hot" : "cold";
-    return queries.execute(snapshots.load(ns, m), request, cache, start);
+    ObjectCache.resetTier();
+    NamespaceSnapshot snapshot = snapshots.load(ns, m);
+    return queries.execute(snapshot, request, ObjectCache.temperature(), start);
+  }
+
+  /** What the cache tiers did since start. */
+  public CacheStats cacheStats() {
+    return objectCache.stats();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -348,8 +490,8 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Runs background work (head updates, manifest expiry, compaction) on this executor instead
-     * of the engine's own threads; tests pass a direct executor to make it deterministic.
+     * Runs background work (head updates, manifest expiry, compaction) on this executor instead of
+     * the engine's own threads; tests pass a direct executor to make it deterministic.
      */
     public Builder backgroundExecutor(Executor value) {
       backgroundExecutor = requireNonNull(value, "backgroundExecutor is null");

@@ -16,6 +16,7 @@ import dev.shoal.engine.WriteResult;
 import dev.shoal.engine.WriterClaim;
 import dev.shoal.engine.WriterFencedException;
 import dev.shoal.engine.WriterPosition;
+import dev.shoal.engine.gc.Reclaimer;
 import dev.shoal.engine.manifest.IdempotencyRecord;
 import dev.shoal.engine.manifest.Manifest;
 import dev.shoal.engine.manifest.ManifestStore;
@@ -57,21 +58,21 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Commits</h2>
  *
- * Each change is computed from the newest manifest this process knows and committed by creating
- * the next version ({@link ManifestStore#tryCreate}). A commit that loses the race re-reads the
- * newer versions and is recomputed on top of them: appends commute (sequence numbers are assigned
- * at commit), while an {@code if_version} write fails with a version conflict. Writes queued
- * while a commit runs are grouped into the next one: one WAL object and one manifest version for
- * many callers.
+ * Each change is computed from the newest manifest this process knows and committed by creating the
+ * next version ({@link ManifestStore#tryCreate}). A commit that loses the race re-reads the newer
+ * versions and is recomputed on top of them: appends commute (sequence numbers are assigned at
+ * commit), while an {@code if_version} write fails with a version conflict. Writes queued while a
+ * commit runs are grouped into the next one: one WAL object and one manifest version for many
+ * callers.
  *
  * <h2>Crash safety</h2>
  *
- * A commit writes its WAL object first and the manifest second, and objects are deleted only
- * after a manifest that no longer references them is committed: a crash at any point leaves at
- * worst an unreferenced object, never a manifest pointing at a missing one.
+ * A commit writes its WAL object first and the manifest second, and objects are deleted only after
+ * a manifest that no longer references them is committed: a crash at any point leaves at worst an
+ * unreferenced object, never a manifest pointing at a missing one.
  *
- * <p>Thread-safe. Commits run on the commit executor, one at a time per namespace; callers wait
- * on futures.
+ * <p>Thread-safe. Commits run on the commit executor, one at a time per namespace; callers wait on
+ * futures.
  */
 public final class NamespaceService {
   private static final Logger LOG = LoggerFactory.getLogger(NamespaceService.class);
@@ -90,6 +91,7 @@ public final class NamespaceService {
   private final Executor commitExecutor;
   private final Executor backgroundExecutor;
   private final CommitListener listener;
+  private final Reclaimer reclaimer;
   private final Map<NamespacePath, NamespaceHandle> handles = new ConcurrentHashMap<>();
 
   public NamespaceService(
@@ -100,6 +102,7 @@ public final class NamespaceService {
       Clock clock,
       Executor commitExecutor,
       Executor backgroundExecutor,
+      Reclaimer reclaimer,
       CommitListener listener) {
     this.store = store;
     this.manifests = manifests;
@@ -109,6 +112,7 @@ public final class NamespaceService {
     this.commitExecutor = commitExecutor;
     this.backgroundExecutor = backgroundExecutor;
     this.listener = listener;
+    this.reclaimer = reclaimer;
   }
 
   private NamespaceHandle handle(NamespacePath ns) {
@@ -138,8 +142,7 @@ public final class NamespaceService {
     long now = clock.millis();
     if (known != null) {
       long age = now - known.confirmedAtMillis();
-      if (consistency == Consistency.EVENTUAL
-          && age <= config.eventualMaxStaleness().toMillis()) {
+      if (consistency == Consistency.EVENTUAL && age <= config.eventualMaxStaleness().toMillis()) {
         return Optional.of(known.manifest());
       }
       if (age < safeProbeAgeMillis()) {
@@ -155,23 +158,30 @@ public final class NamespaceService {
 
   /**
    * How old a confirmation may be for probing forward from it (or committing on top of it) to be
-   * sound: versions are collected only after being superseded for the retention period, so half
-   * of it leaves room for clock skew between this process and the store.
+   * sound: versions are collected only after being superseded for the retention period, so half of
+   * it leaves room for clock skew between this process and the store.
    */
   private long safeProbeAgeMillis() {
     return config.manifestRetention().toMillis() / 2;
   }
 
+  /**
+   * The base of a commit attempt, and whether it was read just now. A cached base is fine for an
+   * attempt (a stale one loses the create and is rebased), but a refusal computed from it must be
+   * confirmed on a fresh one: no commit would reveal that it was stale.
+   */
+  private record Base(Manifest manifest, boolean fresh) {}
+
   /** The base for a commit attempt: the newest known version if confirmed recently enough. */
-  private Manifest commitBase(NamespaceHandle h) {
+  private Base commitBase(NamespaceHandle h) {
     NamespaceHandle.Known known = h.known();
     long now = clock.millis();
     if (known != null && now - known.confirmedAtMillis() < safeProbeAgeMillis()) {
-      return known.manifest();
+      return new Base(known.manifest(), false);
     }
     Optional<Manifest> m = manifests.readLatest(h.path(), null);
     m.ifPresent(x -> h.observe(x, now));
-    return m.orElse(null);
+    return new Base(m.orElse(null), true);
   }
 
   /** After a lost race: the newer versions, read forward from the base that lost. */
@@ -255,17 +265,15 @@ public final class NamespaceService {
             return manifest;
           }
         });
-    manifests.deleteHead(ns);
+    NamespaceHandle h = handle(ns);
+    synchronized (h.headLock) {
+      h.takeHead();
+      manifests.deleteHead(ns);
+    }
     snapshots.invalidate(ns);
     Set<String> keys = new HashSet<>(last[0].liveObjectKeys());
     last[0].garbage().forEach(g -> keys.add(g.key()));
-    for (String key : keys) {
-      try {
-        store.delete(key);
-      } catch (RuntimeException e) {
-        LOG.warn("Cannot delete object {} of deleted namespace {} (repair will): {}", key, ns, e.toString());
-      }
-    }
+    reclaimer.release(ns, keys);
     return last[0];
   }
 
@@ -287,12 +295,12 @@ public final class NamespaceService {
               }
               b =
                   Manifest.create(
-                          ns.toString(),
-                          nextVersion,
-                          newCommitId(),
-                          clock.millis(),
-                          metric == null ? DistanceMetric.COSINE : metric,
-                          Map.of())
+                      ns.toString(),
+                      nextVersion,
+                      newCommitId(),
+                      clock.millis(),
+                      metric == null ? DistanceMetric.COSINE : metric,
+                      Map.of())
                       .toBuilder();
             } else {
               b = base.toBuilder();
@@ -352,6 +360,14 @@ public final class NamespaceService {
     if (base == null || base.deleted()) {
       throw new NamespaceNotFoundException(ns.toString());
     }
+  }
+
+  /**
+   * Commits a manifest change computed from the newest version (re-run after each lost race). For
+   * compaction, branches and copies.
+   */
+  <R> R commit(NamespacePath ns, CommitTask.ManifestUpdate<R> update) {
+    return update(ns, update);
   }
 
   private <R> R update(NamespacePath ns, CommitTask.ManifestUpdate<R> update) {
@@ -419,8 +435,8 @@ public final class NamespaceService {
   }
 
   /**
-   * Writes a batch's WAL object without committing it (the first phase of a two-phase sink).
-   * Only upserts, patches and deletes by id can be staged.
+   * Writes a batch's WAL object without committing it (the first phase of a two-phase sink). Only
+   * upserts, patches and deletes by id can be staged.
    */
   public StagedBatch stage(NamespacePath ns, WriteRequest request) {
     if (request.deleteByFilter() != null
@@ -484,7 +500,12 @@ public final class NamespaceService {
     for (StagedBatch b : batches) {
       if (!b.namespace().equals(ns) || !b.key().startsWith(root + "wal/")) {
         throw new InvalidRequestException(
-            "Cannot commit staged batch " + b.key() + " to " + ns + ": it was staged for " + b.namespace());
+            "Cannot commit staged batch "
+                + b.key()
+                + " to "
+                + ns
+                + ": it was staged for "
+                + b.namespace());
       }
       if (b.dimension() != 0) {
         if (dimension != 0 && dimension != b.dimension()) {
@@ -598,11 +619,28 @@ public final class NamespaceService {
 
   private <R> void runUpdate(NamespaceHandle h, CommitTask.Update<R> task) {
     try {
-      Manifest base = commitBase(h);
+      Base start = commitBase(h);
+      Manifest base = start.manifest();
+      boolean fresh = start.fresh();
       for (int attempt = 1; ; attempt++) {
         long nextVersion = base == null ? 1 : base.version() + 1;
-        Manifest next = task.update().apply(base, nextVersion);
+        Manifest next;
+        try {
+          next = task.update().apply(base, nextVersion);
+        } catch (ShoalException e) {
+          if (fresh) {
+            throw e;
+          }
+          base = rebase(h, base);
+          fresh = true;
+          continue;
+        }
         if (next == null) {
+          if (!fresh) {
+            base = rebase(h, base);
+            fresh = true;
+            continue;
+          }
           task.future().complete(task.update().result(base));
           return;
         }
@@ -616,6 +654,7 @@ public final class NamespaceService {
         }
         backoff(attempt);
         base = rebase(h, base);
+        fresh = true;
       }
     } catch (Throwable t) {
       task.future().completeExceptionally(t);
@@ -626,9 +665,23 @@ public final class NamespaceService {
   private record Plan(
       List<CommitTask.Write> accepted,
       Map<CommitTask.Write, List<WalRecord>> records,
+      Map<CommitTask.Write, Object> refused,
       Map<String, WriterState> writers,
       Integer dimension,
-      DistanceMetric metric) {}
+      DistanceMetric metric) {
+
+    /** Completes the writes deduplicated (with a result) or refused (with an exception). */
+    void completeRefused() {
+      refused.forEach(
+          (w, outcome) -> {
+            if (outcome instanceof WriteResult r) {
+              w.future().complete(r);
+            } else {
+              w.future().completeExceptionally((Throwable) outcome);
+            }
+          });
+    }
+  }
 
   private void runGroup(NamespaceHandle h, List<CommitTask.Write> group) {
     if (group.isEmpty()) {
@@ -641,9 +694,19 @@ public final class NamespaceService {
     int walRecords = 0;
     List<CommitTask.Write> pending = new ArrayList<>(group);
     try {
-      Manifest base = commitBase(h);
+      Base start = commitBase(h);
+      Manifest base = start.manifest();
+      boolean fresh = start.fresh();
       for (int attempt = 1; ; attempt++) {
         Plan plan = plan(ns, base, pending);
+        if (!plan.refused().isEmpty()) {
+          if (!fresh) {
+            base = rebase(h, base);
+            fresh = true;
+            continue;
+          }
+          plan.completeRefused();
+        }
         pending = plan.accepted();
         if (pending.isEmpty()) {
           deleteQuietly(walKey);
@@ -727,6 +790,7 @@ public final class NamespaceService {
         }
         backoff(attempt);
         base = rebase(h, base);
+        fresh = true;
       }
     } catch (Throwable t) {
       for (CommitTask.Write w : pending) {
@@ -736,9 +800,9 @@ public final class NamespaceService {
   }
 
   /**
-   * Checks each write against the base (existence, if_version, idempotency keys, writer epochs
-   * and positions, vector dimension): writes that are deduplicated or refused are completed here;
-   * the rest are accepted, with their WAL records.
+   * Checks each write against the base (existence, if_version, idempotency keys, writer epochs and
+   * positions, vector dimension): writes are either accepted, with their WAL records, or refused
+   * (deduplicated with a result, or failed with an exception) for the caller to complete.
    */
   private Plan plan(NamespacePath ns, Manifest base, List<CommitTask.Write> group) {
     boolean live = base != null && !base.deleted();
@@ -747,6 +811,7 @@ public final class NamespaceService {
     DistanceMetric metric = live ? base.distanceMetric() : null;
     List<CommitTask.Write> accepted = new ArrayList<>();
     Map<CommitTask.Write, List<WalRecord>> records = new IdentityHashMap<>();
+    Map<CommitTask.Write, Object> refused = new IdentityHashMap<>();
     long now = clock.millis();
     for (CommitTask.Write w : group) {
       WriteRequest req = w.request();
@@ -764,15 +829,16 @@ public final class NamespaceService {
                   + metric.jsonName());
         }
         if (req.ifVersion() != null && (!live || base.version() != req.ifVersion())) {
-          throw new VersionConflictException(ns.toString(), req.ifVersion(), live ? base.version() : 0);
+          throw new VersionConflictException(
+              ns.toString(), req.ifVersion(), live ? base.version() : 0);
         }
         if (req.idempotencyKey() != null && live) {
           IdempotencyRecord done = findIdempotency(base, keyHash(req.idempotencyKey()));
           if (done != null) {
-            w.future()
-                .complete(
-                    new WriteResult(
-                        done.version(), done.firstSeq(), done.lastSeq(), done.records(), true));
+            refused.put(
+                w,
+                new WriteResult(
+                    done.version(), done.firstSeq(), done.lastSeq(), done.records(), true));
             continue;
           }
         }
@@ -791,10 +857,11 @@ public final class NamespaceService {
                     + " was never claimed; call claimWriter first");
           }
           if (pos.epoch() < stored.epoch()) {
-            throw new WriterFencedException(ns.toString(), pos.writerId(), pos.epoch(), stored.epoch());
+            throw new WriterFencedException(
+                ns.toString(), pos.writerId(), pos.epoch(), stored.epoch());
           }
           if (stored.position() != null && pos.position() <= stored.position()) {
-            w.future().complete(new WriteResult(base.version(), 0, 0, 0, true));
+            refused.put(w, new WriteResult(base.version(), 0, 0, 0, true));
             continue;
           }
           claimed = new WriterState(pos.epoch(), pos.position(), now);
@@ -811,7 +878,8 @@ public final class NamespaceService {
         List<WalRecord> recs = w.records();
         if (req.deleteByFilter() != null) {
           recs = new ArrayList<>(recs);
-          recs.addAll(resolveFilterDeletes(ns, live ? base : null, w.records(), req.deleteByFilter()));
+          recs.addAll(
+              resolveFilterDeletes(ns, live ? base : null, w.records(), req.deleteByFilter()));
         }
         // Accepted: now fold it into the group's running state.
         if (w.dimension() != 0) {
@@ -826,10 +894,10 @@ public final class NamespaceService {
         accepted.add(w);
         records.put(w, recs);
       } catch (ShoalException e) {
-        w.future().completeExceptionally(e);
+        refused.put(w, e);
       }
     }
-    return new Plan(accepted, records, writers, dimension, metric);
+    return new Plan(accepted, records, refused, writers, dimension, metric);
   }
 
   /** The ids a delete-by-filter removes: matches in the base after the request's own records. */
@@ -882,12 +950,19 @@ public final class NamespaceService {
     if (created) {
       // Listing finds namespaces by their head: write it before acknowledging the create.
       manifests.writeHead(h.path(), committed);
-    } else if (h.offerHead(committed)) {
+    } else if (!committed.deleted() && h.offerHead(committed)) {
       runInBackground(
           () -> {
-            Manifest m = h.takeHead();
-            if (m != null) {
-              manifests.writeHead(h.path(), m);
+            synchronized (h.headLock) {
+              Manifest m = h.takeHead();
+              NamespaceHandle.Known known = h.known();
+              boolean deletedSince =
+                  known != null
+                      && known.manifest().deleted()
+                      && known.manifest().version() > (m == null ? 0 : m.version());
+              if (m != null && !deletedSince) {
+                manifests.writeHead(h.path(), m);
+              }
             }
           });
     }

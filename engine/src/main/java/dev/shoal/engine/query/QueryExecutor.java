@@ -34,7 +34,9 @@ public final class QueryExecutor {
       ranked = rank(snapshot, request.rankBy(), request.filter(), request.topK());
     }
     List<QueryRow> rows = new ArrayList<>(ranked.size());
-    boolean scored = request.hybrid() || (request.rankBy() != null && !(request.rankBy() instanceof RankBy.Attribute));
+    boolean scored =
+        request.hybrid()
+            || (request.rankBy() != null && !(request.rankBy() instanceof RankBy.Attribute));
     for (TopK.Scored<Document> s : ranked) {
       Document d = s.item();
       rows.add(
@@ -48,8 +50,7 @@ public final class QueryExecutor {
     }
     double ms = (System.nanoTime() - startNanos) / 1e6;
     return new QueryResult(
-        rows,
-        new QueryPerformance(snapshot.version(), 0, snapshot.exhaustiveDocs(), cache, ms));
+        rows, new QueryPerformance(snapshot.version(), 0, snapshot.exhaustiveDocs(), cache, ms));
   }
 
   private List<TopK.Scored<Document>> rank(
@@ -197,8 +198,7 @@ public final class QueryExecutor {
       List<TopK.Scored<Document>> ranked = rank(snapshot, sub.rankBy(), filter, sub.topK());
       for (int i = 0; i < ranked.size(); i++) {
         TopK.Scored<Document> s = ranked.get(i);
-        scores.computeIfAbsent(s.id(), k -> new double[1])[0] +=
-            1.0 / (request.fusionK() + i + 1);
+        scores.computeIfAbsent(s.id(), k -> new double[1])[0] += 1.0 / (request.fusionK() + i + 1);
         docs.putIfAbsent(s.id(), s.item());
       }
     }

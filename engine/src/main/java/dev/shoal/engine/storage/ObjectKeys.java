@@ -31,8 +31,7 @@ public final class ObjectKeys {
           throw new IllegalArgumentException("Invalid object key: empty path segment: " + key);
         }
         if (key.charAt(segmentStart) == '.') {
-          throw new IllegalArgumentException(
-              "Invalid object key: segment starts with '.': " + key);
+          throw new IllegalArgumentException("Invalid object key: segment starts with '.': " + key);
         }
         segmentStart = i + 1;
       } else if (!isAllowed(c)) {
