@@ -5,8 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.shoal.engine.Engine;
 import dev.shoal.engine.EngineConfig;
 import dev.shoal.engine.storage.ObjectStore;
-import dev.shoal.server.api.EngineNamespaceAdmin;
-import dev.shoal.server.api.NamespaceAdmin;
 import dev.shoal.server.api.QueryLimiter;
 import dev.shoal.server.api.ShoalApi;
 import dev.shoal.server.auth.ApiKeys;
@@ -100,7 +98,6 @@ public final class ShoalServer implements AutoCloseable {
       server =
           builder()
               .engine(engine, true)
-              .admin(new EngineNamespaceAdmin(engine))
               .keys(keys)
               .bind(config.bind(), config.port())
               .maxBodyBytes(config.maxBodyBytes())
@@ -113,6 +110,8 @@ public final class ShoalServer implements AutoCloseable {
       engine.close();
       throw e;
     }
+    // Pinned namespaces are stored with the data: warm them again (in the background).
+    engine.restorePins();
     LOG.info(
         "Shoal server listening on http://{}:{} (store {}, {})",
         config.bind(),
@@ -191,7 +190,6 @@ public final class ShoalServer implements AutoCloseable {
   public static final class Builder {
     private Engine engine;
     private boolean ownsEngine;
-    private NamespaceAdmin admin;
     private ApiKeys keys;
     private String host = "127.0.0.1";
     private int port;
@@ -211,12 +209,6 @@ public final class ShoalServer implements AutoCloseable {
     public Builder engine(Engine value, boolean owned) {
       engine = requireNonNull(value, "engine is null");
       ownsEngine = owned;
-      return this;
-    }
-
-    /** Branch, copy, compact, warm, pin, repair; by default {@link EngineNamespaceAdmin}. */
-    public Builder admin(NamespaceAdmin value) {
-      admin = requireNonNull(value, "admin is null");
       return this;
     }
 
@@ -278,9 +270,7 @@ public final class ShoalServer implements AutoCloseable {
       }
       Metrics metrics = new Metrics();
       QueryLimiter queries = new QueryLimiter(maxConcurrentQueries);
-      ShoalApi api =
-          new ShoalApi(
-              engine, admin == null ? new EngineNamespaceAdmin(engine) : admin, metrics, queries);
+      ShoalApi api = new ShoalApi(engine, metrics, queries);
       ApiHandler handler =
           new ApiHandler(
               new Router(api.routes()),

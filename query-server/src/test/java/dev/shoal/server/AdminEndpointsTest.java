@@ -3,124 +3,130 @@ package dev.shoal.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Branch, copy, compact, warm, pin and repair: HTTP layer over a fake, and the engine stub. */
+/** Branch, copy, compact, warm, pin and repair over the engine. */
 class AdminEndpointsTest {
-  private static final String NS = "/v1/namespaces/acme/search/docs";
-  private TestServer server;
+  private static final String P = "/v1/namespaces/acme/admin/";
+  private static TestServer server;
+  private static Http http;
 
-  @AfterEach
-  void stop() {
+  @BeforeAll
+  static void start() throws Exception {
+    server = TestServer.open();
+    http = server.http();
+    for (int batch = 0; batch < 3; batch++) {
+      StringBuilder b = new StringBuilder("{\"upserts\":[");
+      for (int i = 0; i < 10; i++) {
+        b.append(i == 0 ? "" : ",")
+            .append("{\"id\":\"d")
+            .append(batch * 10 + i)
+            .append("\",\"vector\":[1,")
+            .append(i)
+            .append("],\"attrs\":{\"batch\":")
+            .append(batch)
+            .append("}}");
+      }
+      assertThat(http.post(P + "docs/documents", b.append("]}").toString()).status())
+          .isEqualTo(200);
+    }
+  }
+
+  @AfterAll
+  static void stop() {
     server.close();
   }
 
   @Test
-  void mapsEachOperationToTheAdminInterface() throws Exception {
-    FakeAdmin admin = new FakeAdmin();
-    server = TestServer.withAdmin(admin, null);
-    Http http = server.http();
-
-    Http.Res branch = http.post(NS + "/branch", "{\"target\":\"docs-b\"}");
+  void branchesAndCopiesAreIndependentNamespaces() {
+    Http.Res branch = http.post(P + "docs/branch", "{\"target\":\"docs-branch\"}");
     assertThat(branch.status()).as(branch.toString()).isEqualTo(201);
-    assertThat(branch.json().get("namespace").asText()).isEqualTo("docs-b");
-    assertThat(branch.json().get("parent").asText()).isEqualTo("acme/search/docs");
-    assertThat(branch.json().get("doc_count").asLong()).isEqualTo(3);
-    Http.Res copy = http.post(NS + "/copy", "{\"target\":\"docs-c\"}");
-    assertThat(copy.status()).isEqualTo(201);
-    assertThat(copy.json().get("namespace").asText()).isEqualTo("docs-c");
+    JsonNode info = branch.json();
+    assertThat(info.get("namespace").asText()).isEqualTo("docs-branch");
+    assertThat(info.get("parent").asText()).isEqualTo("acme/admin/docs");
+    assertThat(info.get("doc_count").asLong()).isEqualTo(30);
 
-    Http.Res compact = http.post(NS + "/compact", "{\"force\":true}");
-    assertThat(compact.status()).isEqualTo(200);
-    JsonNode report = compact.json();
-    assertThat(report.get("performed").asBoolean()).isTrue();
-    assertThat(report.get("live_documents").asLong()).isEqualTo(3);
-    assertThat(report.get("segment_bytes").asLong()).isEqualTo(4096);
-    assertThat(report.get("removed_objects").asInt()).isEqualTo(2);
-    assertThat(report.get("version").asLong()).isEqualTo(8);
-    assertThat(http.send("POST", NS + "/compact", null).status()).isEqualTo(200);
+    Http.Res copy = http.post(P + "docs/copy", "{\"target\":\"docs-copy\"}");
+    assertThat(copy.status()).as(copy.toString()).isEqualTo(201);
+    assertThat(copy.json().get("namespace").asText()).isEqualTo("docs-copy");
+    assertThat(copy.json().get("doc_count").asLong()).isEqualTo(30);
 
-    Http.Res warm = http.send("POST", NS + "/warm", null);
-    assertThat(warm.status()).isEqualTo(202);
-    assertThat(http.post(NS + "/warm", "{}").status()).isEqualTo(202);
-    assertThat(http.put(NS + "/pin").status()).isEqualTo(204);
-    assertThat(http.delete(NS + "/pin").status()).isEqualTo(204);
+    assertThat(http.post(P + "docs-branch/documents", "{\"deletes\":[\"d0\"]}").status())
+        .isEqualTo(200);
+    assertThat(http.get(P + "docs-branch/documents/d0").status()).isEqualTo(404);
+    assertThat(http.get(P + "docs/documents/d0").status()).isEqualTo(200);
+    assertThat(http.get(P + "docs-copy/documents/d0").status()).isEqualTo(200);
 
-    Http.Res repair = http.post("/v1/projects/acme/search/repair", "{\"sweep\":true}");
-    assertThat(repair.status()).isEqualTo(200);
-    assertThat(repair.json().get("manifests").asInt()).isEqualTo(2);
-    assertThat(repair.json().get("tracked_objects").asLong()).isEqualTo(10);
-    assertThat(repair.json().get("swept_objects").asLong()).isEqualTo(1);
-    assertThat(http.send("POST", "/v1/projects/acme/search/repair", null).status()).isEqualTo(200);
-
-    assertThat(admin.calls)
-        .containsExactly(
-            "branch acme/search/docs acme/search/docs-b",
-            "copy acme/search/docs acme/search/docs-c",
-            "compact acme/search/docs true",
-            "compact acme/search/docs false",
-            "warm acme/search/docs",
-            "warm acme/search/docs",
-            "pin acme/search/docs",
-            "unpin acme/search/docs",
-            "repair acme/search true",
-            "repair acme/search false");
-  }
-
-  @Test
-  void validatesBodiesBeforeCallingTheAdmin() throws Exception {
-    FakeAdmin admin = new FakeAdmin();
-    server = TestServer.withAdmin(admin, null);
-    Http http = server.http();
-    Http.Res missing = http.post(NS + "/branch", "{}");
-    assertThat(missing.status()).isEqualTo(400);
-    assertThat(missing.errorMessage()).contains("\"target\" is missing");
-    Http.Res traversal = http.post(NS + "/branch", "{\"target\":\"../other\"}");
-    assertThat(traversal.status()).isEqualTo(400);
-    assertThat(traversal.errorMessage()).contains("../other");
-    Http.Res self = http.post(NS + "/copy", "{\"target\":\"docs\"}");
-    assertThat(self.status()).isEqualTo(400);
-    assertThat(self.errorMessage()).contains("source namespace itself");
-    Http.Res force = http.post(NS + "/compact", "{\"force\":\"yes\"}");
-    assertThat(force.status()).isEqualTo(400);
-    assertThat(force.errorMessage()).contains("force").contains("true or false");
-    Http.Res sweep = http.post("/v1/projects/acme/search/repair", "{\"sweep\":false,\"all\":1}");
-    assertThat(sweep.status()).isEqualTo(400);
-    assertThat(sweep.errorMessage()).contains("unknown field \"all\"");
-    Http.Res warmBody = http.post(NS + "/warm", "{\"now\":true}");
-    assertThat(warmBody.status()).isEqualTo(400);
-    assertThat(warmBody.errorMessage()).contains("takes no body");
-    assertThat(http.post("/v1/projects/..%2F/search/repair", "{}").status()).isEqualTo(400);
-    assertThat(admin.calls).isEmpty();
-  }
-
-  @Test
-  void engineBackedAdminAnswersNotImplementedUntilTheEngineHasIt() throws Exception {
-    server = TestServer.open();
-    Http http = server.http();
-    assertThat(http.post(NS, "{}").status()).isEqualTo(201);
-    for (Http.Res r :
-        new Http.Res[] {
-          http.post(NS + "/branch", "{\"target\":\"b\"}"),
-          http.post(NS + "/copy", "{\"target\":\"c\"}"),
-          http.post(NS + "/compact", "{\"force\":true}"),
-          http.send("POST", NS + "/warm", null),
-          http.put(NS + "/pin"),
-          http.delete(NS + "/pin"),
-          http.post("/v1/projects/acme/search/repair", "{}")
-        }) {
-      assertThat(r.status()).as(r.toString()).isEqualTo(501);
-      assertThat(r.errorCode()).isEqualTo("not_implemented");
-      assertThat(r.errorMessage()).startsWith("Cannot ").contains("not support it yet");
-    }
-    Http.Res missing = http.post("/v1/namespaces/acme/search/none/compact", "{}");
-    assertThat(missing.status()).isEqualTo(404);
-    Http.Res exists = http.post(NS + "/branch", "{\"target\":\"docs2\"}");
-    assertThat(exists.status()).isEqualTo(501);
-    assertThat(http.post("/v1/namespaces/acme/search/docs2", "{}").status()).isEqualTo(201);
-    Http.Res taken = http.post(NS + "/branch", "{\"target\":\"docs2\"}");
+    Http.Res taken = http.post(P + "docs/branch", "{\"target\":\"docs-copy\"}");
     assertThat(taken.status()).isEqualTo(409);
     assertThat(taken.errorCode()).isEqualTo("already_exists");
+    assertThat(http.post(P + "none/copy", "{\"target\":\"x\"}").status()).isEqualTo(404);
+  }
+
+  @Test
+  void compactsOnRequest() {
+    Http.Res r = http.post(P + "docs/compact", "{\"force\":true}");
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    JsonNode report = r.json();
+    assertThat(report.get("performed").asBoolean()).isTrue();
+    assertThat(report.get("live_documents").asLong()).isEqualTo(30);
+    assertThat(report.get("segment_bytes").asLong()).isPositive();
+    assertThat(report.has("removed_objects")).isTrue();
+    assertThat(report.get("version").asLong()).isPositive();
+    assertThat(http.send("POST", P + "docs/compact", null).status()).isEqualTo(200);
+    JsonNode q =
+        http.post(P + "docs/query", "{\"rank_by\":[\"vector\",\"kNN\",[1,0]],\"top_k\":3}").json();
+    assertThat(q.get("rows").size()).isEqualTo(3);
+    assertThat(http.post(P + "none/compact", "{}").status()).isEqualTo(404);
+  }
+
+  @Test
+  void warmsPinsAndUnpins() {
+    assertThat(http.send("POST", P + "docs/warm", null).status()).isEqualTo(202);
+    assertThat(http.post(P + "docs/warm", "{}").status()).isEqualTo(202);
+    assertThat(http.put(P + "docs/pin").status()).isEqualTo(204);
+    assertThat(http.get(P + "docs").json().get("pinned").asBoolean()).isTrue();
+    assertThat(http.delete(P + "docs/pin").status()).isEqualTo(204);
+    assertThat(http.get(P + "docs").json().get("pinned").asBoolean()).isFalse();
+    assertThat(http.send("POST", P + "none/warm", null).status()).isEqualTo(404);
+    assertThat(http.put(P + "none/pin").status()).isEqualTo(404);
+  }
+
+  @Test
+  void repairsAProject() {
+    Http.Res r = http.post("/v1/projects/acme/admin/repair", "{\"sweep\":false}");
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    JsonNode report = r.json();
+    assertThat(report.get("manifests").asInt()).isPositive();
+    assertThat(report.has("tracked_objects")).isTrue();
+    assertThat(report.get("swept_objects").asInt()).isZero();
+    assertThat(http.send("POST", "/v1/projects/acme/admin/repair", null).status()).isEqualTo(200);
+  }
+
+  @Test
+  void validatesBodiesAndNames() {
+    Http.Res missing = http.post(P + "docs/branch", "{}");
+    assertThat(missing.status()).isEqualTo(400);
+    assertThat(missing.errorMessage()).contains("\"target\" is missing");
+    Http.Res traversal = http.post(P + "docs/branch", "{\"target\":\"../other\"}");
+    assertThat(traversal.status()).isEqualTo(400);
+    assertThat(traversal.errorMessage()).contains("../other");
+    Http.Res self = http.post(P + "docs/copy", "{\"target\":\"docs\"}");
+    assertThat(self.status()).isEqualTo(400);
+    assertThat(self.errorMessage()).contains("source namespace itself");
+    Http.Res force = http.post(P + "docs/compact", "{\"force\":\"yes\"}");
+    assertThat(force.status()).isEqualTo(400);
+    assertThat(force.errorMessage()).contains("force").contains("true or false");
+    Http.Res sweep = http.post("/v1/projects/acme/admin/repair", "{\"sweep\":false,\"all\":1}");
+    assertThat(sweep.status()).isEqualTo(400);
+    assertThat(sweep.errorMessage()).contains("unknown field \"all\"");
+    Http.Res warmBody = http.post(P + "docs/warm", "{\"now\":true}");
+    assertThat(warmBody.status()).isEqualTo(400);
+    assertThat(warmBody.errorMessage()).contains("takes no body");
+    assertThat(http.post("/v1/projects/..%2F/admin/repair", "{}").status()).isEqualTo(400);
+    assertThat(http.get("/v1/namespaces/acme/admin").json().get("namespaces").toString())
+        .doesNotContain("other");
   }
 }

@@ -44,9 +44,9 @@ class AuthMatrixTest {
       }
     }
     file.append("]}");
-    server = TestServer.withAdmin(new FakeAdmin(), ApiKeys.parse(file.toString()));
+    server = TestServer.withKeys(ApiKeys.parse(file.toString()));
     try (Engine scratch = Engine.builder().store(new InMemoryObjectStore()).build()) {
-      routes = new ShoalApi(scratch, new FakeAdmin(), new Metrics(), new QueryLimiter(1)).routes();
+      routes = new ShoalApi(scratch, new Metrics(), new QueryLimiter(1)).routes();
     }
   }
 

@@ -34,8 +34,7 @@ class OpenApiTest {
     Set<String> implemented = new TreeSet<>();
     List<String> problems = new ArrayList<>();
     try (Engine engine = Engine.builder().store(new InMemoryObjectStore()).build()) {
-      for (Route r :
-          new ShoalApi(engine, new FakeAdmin(), new Metrics(), new QueryLimiter(1)).routes()) {
+      for (Route r : new ShoalApi(engine, new Metrics(), new QueryLimiter(1)).routes()) {
         String key = r.method() + " " + r.template();
         implemented.add(key);
         JsonNode op = paths.path(r.template()).path(r.method().toLowerCase(Locale.ROOT));

@@ -92,7 +92,12 @@ class ServerEndpointsTest {
         .contains("shoal_queries_rejected_total ")
         .contains("shoal_queries_in_flight 0")
         .contains("shoal_queries_max 2")
-        .contains("shoal_engine_memory_cache_budget_bytes ");
+        .contains("# TYPE shoal_cache_hits_total counter")
+        .contains("shoal_cache_hits_total{tier=\"memory\"}")
+        .contains("shoal_cache_misses_total{tier=\"disk\"}")
+        .contains("shoal_cache_budget_bytes{tier=\"memory\"}")
+        .contains("shoal_store_gets_total ")
+        .contains("shoal_store_read_bytes_total ");
     for (String line : r.body().split("\n")) {
       assertThat(line).matches("# (HELP|TYPE) .*|[a-z_]+(\\{.*})? [-+0-9.eE]+(Inf)?");
     }

@@ -3,7 +3,6 @@ package dev.shoal.server;
 import dev.shoal.engine.Engine;
 import dev.shoal.engine.EngineConfig;
 import dev.shoal.engine.storage.InMemoryObjectStore;
-import dev.shoal.server.api.NamespaceAdmin;
 import dev.shoal.server.auth.ApiKeys;
 import dev.shoal.server.http.AccessLog;
 import java.util.List;
@@ -38,10 +37,6 @@ final class TestServer implements AutoCloseable {
 
   static TestServer withKeys(ApiKeys keys) throws Exception {
     return new TestServer(b -> b.keys(keys));
-  }
-
-  static TestServer withAdmin(NamespaceAdmin admin, ApiKeys keys) throws Exception {
-    return new TestServer(b -> b.admin(admin).keys(keys));
   }
 
   /**

@@ -1,20 +1,17 @@
 package dev.shoal.server.api;
 
-import dev.shoal.engine.EngineConfig;
+import dev.shoal.engine.Engine;
+import dev.shoal.engine.cache.CacheStats;
 import dev.shoal.server.metrics.MetricsSource;
 import dev.shoal.server.metrics.PrometheusWriter;
 
-/**
- * The engine's and the query limiter's gauges. The engine exposes only its configuration so far:
- * cache hits, bytes fetched, evictions and compaction lag are added here once its cache and
- * compaction work publishes them.
- */
+/** The engine's cache gauges and counters and the query limiter's gauges, at each scrape. */
 final class EngineMetrics implements MetricsSource {
-  private final EngineConfig config;
+  private final Engine engine;
   private final QueryLimiter queries;
 
-  EngineMetrics(EngineConfig config, QueryLimiter queries) {
-    this.config = config;
+  EngineMetrics(Engine engine, QueryLimiter queries) {
+    this.engine = engine;
     this.queries = queries;
   }
 
@@ -23,15 +20,26 @@ final class EngineMetrics implements MetricsSource {
     w.gauge("shoal_queries_in_flight", "Queries running now.", queries.running());
     w.gauge(
         "shoal_queries_max", "Most queries run at once (--max-concurrent-queries).", queries.max());
-    w.gauge(
-        "shoal_engine_memory_cache_budget_bytes",
-        "Budget of the engine's memory cache (--cache-memory-bytes).",
-        config.memoryCacheBytes());
-    if (config.diskCacheDir() != null) {
-      w.gauge(
-          "shoal_engine_disk_cache_budget_bytes",
-          "Budget of the engine's disk cache (--cache-disk-bytes).",
-          config.diskCacheBytes());
-    }
+    CacheStats c = engine.cacheStats();
+    w.family(
+        "shoal_cache_hits_total",
+        "counter",
+        "Reads served by a cache tier, by tier (memory, disk).");
+    w.sample("shoal_cache_hits_total", c.memoryHits(), "tier", "memory");
+    w.sample("shoal_cache_hits_total", c.diskHits(), "tier", "disk");
+    w.family("shoal_cache_misses_total", "counter", "Reads a cache tier could not serve, by tier.");
+    w.sample("shoal_cache_misses_total", c.memoryMisses(), "tier", "memory");
+    w.sample("shoal_cache_misses_total", c.diskMisses(), "tier", "disk");
+    w.family("shoal_cache_evictions_total", "counter", "Entries evicted for size, by tier.");
+    w.sample("shoal_cache_evictions_total", c.memoryEvictions(), "tier", "memory");
+    w.sample("shoal_cache_evictions_total", c.diskEvictions(), "tier", "disk");
+    w.family("shoal_cache_bytes", "gauge", "Bytes held by a cache tier.");
+    w.sample("shoal_cache_bytes", c.memoryBytes(), "tier", "memory");
+    w.sample("shoal_cache_bytes", c.diskBytes(), "tier", "disk");
+    w.family("shoal_cache_budget_bytes", "gauge", "Budget of a cache tier (--cache-*-bytes).");
+    w.sample("shoal_cache_budget_bytes", c.memoryBudgetBytes(), "tier", "memory");
+    w.sample("shoal_cache_budget_bytes", c.diskBudgetBytes(), "tier", "disk");
+    w.counter("shoal_store_gets_total", "Reads that went to the object store.", c.storeGets());
+    w.counter("shoal_store_read_bytes_total", "Bytes read from the object store.", c.storeBytes());
   }
 }

@@ -3,12 +3,14 @@ package dev.shoal.server.api;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonParser;
+import dev.shoal.engine.CompactionReport;
 import dev.shoal.engine.Consistency;
 import dev.shoal.engine.DocumentNotFoundException;
 import dev.shoal.engine.Engine;
 import dev.shoal.engine.InvalidRequestException;
 import dev.shoal.engine.NamespaceInfo;
 import dev.shoal.engine.NamespaceList;
+import dev.shoal.engine.RepairReport;
 import dev.shoal.engine.WriteRequest;
 import dev.shoal.engine.WriteResult;
 import dev.shoal.engine.json.DocumentJson;
@@ -34,8 +36,8 @@ import java.util.Set;
 
 /**
  * The endpoints of API.md: each route's template, access and action, mapping HTTP to the {@link
- * Engine} (and to {@link NamespaceAdmin} for the operations the engine does not have yet). {@link
- * #routes()} is the single list the router, the OpenAPI test and the auth matrix test use.
+ * Engine}. {@link #routes()} is the single list the router, the OpenAPI test and the auth matrix
+ * test use.
  *
  * <p>Thread-safe: actions keep no state between requests.
  */
@@ -46,18 +48,16 @@ public final class ShoalApi {
   static final String NS = "/v1/namespaces/{org}/{project}/{ns}";
 
   private final Engine engine;
-  private final NamespaceAdmin admin;
   private final Metrics metrics;
   private final QueryLimiter queries;
   private final byte[] openApi;
 
-  public ShoalApi(Engine engine, NamespaceAdmin admin, Metrics metrics, QueryLimiter queries) {
+  public ShoalApi(Engine engine, Metrics metrics, QueryLimiter queries) {
     this.engine = requireNonNull(engine, "engine is null");
-    this.admin = requireNonNull(admin, "admin is null");
     this.metrics = requireNonNull(metrics, "metrics is null");
     this.queries = requireNonNull(queries, "queries is null");
     this.openApi = openApiDocument();
-    metrics.addSource(new EngineMetrics(engine.config(), queries));
+    metrics.addSource(new EngineMetrics(engine, queries));
   }
 
   /** The OpenAPI 3 description served at {@code /openapi.json}. */
@@ -235,13 +235,13 @@ public final class ShoalApi {
   private Reply branch(Exchange x) throws IOException {
     NamespacePath source = x.namespace();
     NamespacePath target = target(x, source);
-    return info(201, admin.branch(source, target));
+    return info(201, engine.branch(source, target));
   }
 
   private Reply copy(Exchange x) throws IOException {
     NamespacePath source = x.namespace();
     NamespacePath target = target(x, source);
-    return info(201, admin.copy(source, target));
+    return info(201, engine.copy(source, target));
   }
 
   private static NamespacePath target(Exchange x, NamespacePath source) throws IOException {
@@ -262,28 +262,29 @@ public final class ShoalApi {
     try (JsonParser p = x.json()) {
       force = RequestJson.readFlag(p, "force");
     }
-    CompactionReport report = admin.compact(ns, force);
+    CompactionReport report = engine.compact(ns, force);
     return Reply.json(200, g -> ResponseJson.writeRecord(g, report));
   }
 
   private Reply warm(Exchange x) throws IOException {
     NamespacePath ns = x.namespace();
     noBody(x);
-    admin.warm(ns);
+    // Loading runs in the engine's background; its failures are the engine's to log.
+    engine.warm(ns);
     return Reply.empty(202);
   }
 
   private Reply pin(Exchange x) throws IOException {
     NamespacePath ns = x.namespace();
     noBody(x);
-    admin.pin(ns);
+    engine.pin(ns);
     return Reply.empty(204);
   }
 
   private Reply unpin(Exchange x) throws IOException {
     NamespacePath ns = x.namespace();
     noBody(x);
-    admin.unpin(ns);
+    engine.unpin(ns);
     return Reply.empty(204);
   }
 
@@ -294,7 +295,7 @@ public final class ShoalApi {
     try (JsonParser p = x.json()) {
       sweep = RequestJson.readFlag(p, "sweep");
     }
-    RepairReport report = admin.repair(org, project, sweep);
+    RepairReport report = engine.repair(org, project, sweep);
     return Reply.json(200, g -> ResponseJson.writeRecord(g, report));
   }
 
