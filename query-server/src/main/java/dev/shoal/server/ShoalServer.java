@@ -160,6 +160,11 @@ public final class ShoalServer implements AutoCloseable {
     return metrics;
   }
 
+  /** Requests being handled now. */
+  int requestsInFlight() {
+    return http.requestsInFlight();
+  }
+
   /** The query limiter, so tests can fill it. */
   QueryLimiter queryLimiter() {
     return queries;

@@ -32,7 +32,7 @@ class GracefulShutdownTest {
                   + body.substring(0, half))
               .getBytes(StandardCharsets.UTF_8));
       out.flush();
-      waitUntil(() -> server.server.metrics().inFlight() == 1, "the request to be in flight");
+      waitUntil(() -> server.server.requestsInFlight() == 1, "the request to be in flight");
 
       CompletableFuture<Void> stopping = CompletableFuture.runAsync(server.server::close);
       waitUntil(() -> refusesConnections(port), "new connections to be refused");

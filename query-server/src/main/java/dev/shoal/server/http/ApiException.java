@@ -53,10 +53,6 @@ public final class ApiException extends RuntimeException {
         429, "overloaded", message, Map.of("Retry-After", Integer.toString(retryAfterSeconds)));
   }
 
-  public static ApiException notImplemented(String message) {
-    return new ApiException(501, "not_implemented", message, Map.of());
-  }
-
   public int status() {
     return status;
   }

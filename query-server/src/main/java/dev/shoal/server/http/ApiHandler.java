@@ -6,9 +6,11 @@ import dev.shoal.server.auth.ApiKey;
 import dev.shoal.server.auth.ApiKeys;
 import dev.shoal.server.metrics.Metrics;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -54,6 +56,15 @@ public final class ApiHandler extends Handler.Abstract {
     this.metrics = requireNonNull(metrics, "metrics is null");
     this.accessLog = requireNonNull(accessLog, "accessLog is null");
     this.maxBodyBytes = maxBodyBytes;
+    metrics.addSource(
+        w -> w.gauge("shoal_http_requests_in_flight", "Requests being handled now.", inFlight()));
+  }
+
+  /** Requests being handled now. */
+  public int inFlight() {
+    synchronized (idle) {
+      return inFlight;
+    }
   }
 
   /**
@@ -62,7 +73,7 @@ public final class ApiHandler extends Handler.Abstract {
    *
    * @return whether every request in flight finished
    */
-  public boolean drain(java.time.Duration timeout) throws InterruptedException {
+  public boolean drain(Duration timeout) throws InterruptedException {
     draining = true;
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (idle) {
@@ -71,7 +82,7 @@ public final class ApiHandler extends Handler.Abstract {
         if (left <= 0) {
           return false;
         }
-        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(idle, left);
+        TimeUnit.NANOSECONDS.timedWait(idle, left);
       }
     }
     return true;
@@ -95,7 +106,6 @@ public final class ApiHandler extends Handler.Abstract {
 
   private boolean handleCounted(Request request, Response response, Callback callback) {
     long start = System.nanoTime();
-    metrics.requestStarted();
     String requestId = requestId(request);
     response.getHeaders().put(REQUEST_ID_HEADER, requestId);
     String method = request.getMethod();

@@ -9,6 +9,8 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Jetty 12 server (core handlers, no servlet layer) around an {@link ApiHandler}.
@@ -16,6 +18,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * <p>Stopping is graceful (see {@link #stop()}). Threads are named {@code shoal-http-N}.
  */
 public final class ApiServer {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+
   private final Server server;
   private final ServerConnector connector;
   private final ApiHandler handler;
@@ -53,6 +57,11 @@ public final class ApiServer {
     server.start();
   }
 
+  /** Requests being handled now. */
+  public int requestsInFlight() {
+    return handler.inFlight();
+  }
+
   /** The bound port. */
   public int port() {
     return connector.getLocalPort();
@@ -67,13 +76,9 @@ public final class ApiServer {
     connector.close();
     boolean drained = handler.drain(stopTimeout);
     if (!drained) {
-      LoggerHolder.LOG.warn(
+      LOG.warn(
           "Stopping with requests still in flight after the shutdown timeout of {}", stopTimeout);
     }
     server.stop();
-  }
-
-  private static final class LoggerHolder {
-    static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApiServer.class);
   }
 }

@@ -8,13 +8,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The server's metrics, served at {@code /metrics} in Prometheus text format: requests by route
- * template, method and status; latency histograms by route and method; requests and queries in
- * flight; queries refused for overload; plus whatever the registered {@link MetricsSource}s add.
+ * template, method and status; latency histograms by route and method; queries refused for
+ * overload; plus whatever the registered {@link MetricsSource}s add (requests and queries in
+ * flight, the engine's caches).
  *
  * <p>Routes are labelled by template ({@code /v1/namespaces/{org}/{project}/{ns}/query}), never by
  * the concrete path, so the number of series stays bounded. Thread-safe; recording is lock-free.
@@ -29,7 +29,6 @@ public final class Metrics {
 
   private final Map<RequestKey, LongAdder> requests = new ConcurrentHashMap<>();
   private final Map<LatencyKey, Histogram> latency = new ConcurrentHashMap<>();
-  private final AtomicLong inFlight = new AtomicLong();
   private final LongAdder queriesRejected = new LongAdder();
   private final List<MetricsSource> sources = new CopyOnWriteArrayList<>();
   private final long startMillis = System.currentTimeMillis();
@@ -38,25 +37,15 @@ public final class Metrics {
     sources.add(source);
   }
 
-  public void requestStarted() {
-    inFlight.incrementAndGet();
-  }
-
   /**
    * Records a finished request.
    *
    * @param route the matched template, or {@code unmatched}
    */
   public void requestFinished(String method, String route, int status, long nanos) {
-    inFlight.decrementAndGet();
     String m = METHODS.contains(method) ? method : "other";
     requests.computeIfAbsent(new RequestKey(m, route, status), k -> new LongAdder()).increment();
     latency.computeIfAbsent(new LatencyKey(m, route), k -> new Histogram()).observe(nanos / 1e9);
-  }
-
-  /** Requests being handled now. */
-  public long inFlight() {
-    return inFlight.get();
   }
 
   public void queryRejected() {
@@ -105,7 +94,6 @@ public final class Metrics {
               "route",
               e.getKey().route());
     }
-    w.gauge("shoal_http_requests_in_flight", "Requests being handled now.", inFlight.get());
     w.counter(
         "shoal_queries_rejected_total",
         "Queries refused with 429 because the concurrent query limit was reached.",
