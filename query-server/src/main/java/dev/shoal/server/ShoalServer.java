@@ -37,15 +37,13 @@ public final class ShoalServer implements AutoCloseable {
   private final Engine engine;
   private final boolean ownsEngine;
   private final QueryLimiter queries;
-  private final Metrics metrics;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private ShoalServer(Builder b, ApiServer http, QueryLimiter queries, Metrics metrics) {
+  private ShoalServer(Builder b, ApiServer http, QueryLimiter queries) {
     this.http = http;
     this.engine = b.engine;
     this.ownsEngine = b.ownsEngine;
     this.queries = queries;
-    this.metrics = metrics;
   }
 
   public static void main(String[] args) {
@@ -150,14 +148,6 @@ public final class ShoalServer implements AutoCloseable {
   /** The bound port. */
   public int port() {
     return http.port();
-  }
-
-  public Engine engine() {
-    return engine;
-  }
-
-  public Metrics metrics() {
-    return metrics;
   }
 
   /** Requests being handled now. */
@@ -285,7 +275,7 @@ public final class ShoalServer implements AutoCloseable {
               maxBodyBytes);
       ApiServer http = new ApiServer(handler, host, port, httpThreads, shutdownTimeout);
       http.start();
-      return new ShoalServer(this, http, queries, metrics);
+      return new ShoalServer(this, http, queries);
     }
   }
 }

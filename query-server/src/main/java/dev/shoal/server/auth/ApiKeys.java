@@ -41,10 +41,6 @@ public final class ApiKeys {
     this.keys = List.copyOf(keys);
   }
 
-  public static ApiKeys of(List<ApiKey> keys) {
-    return new ApiKeys(keys);
-  }
-
   /**
    * Reads a key file.
    *

@@ -130,7 +130,7 @@ public final class ApiHandler extends Handler.Abstract {
       Router.Match match = router.match(method, path == null ? "" : path);
       route = match.route().template();
       key = authenticate(request, match.route());
-      exchange = new Exchange(request, match, requestId, key, maxBodyBytes);
+      exchange = new Exchange(request, match, key, maxBodyBytes);
       authorize(exchange);
       Reply reply = match.route().action().handle(exchange);
       status = reply.status();

@@ -46,9 +46,6 @@ public record ErrorReply(
     if (t instanceof Exchange.BodyTooLargeException b) {
       return of(b.error(), requestId);
     }
-    if (t instanceof ShoalException e && e.getCause() instanceof Exchange.BodyTooLargeException b) {
-      return of(b.error(), requestId);
-    }
     if (t instanceof ApiException e) {
       return new ErrorReply(e.status(), e.code(), e.getMessage(), e.headers(), false);
     }

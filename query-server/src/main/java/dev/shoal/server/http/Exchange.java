@@ -21,26 +21,20 @@ import org.eclipse.jetty.server.Request;
 public final class Exchange {
   private final Request request;
   private final Router.Match match;
-  private final String requestId;
   private final ApiKey key;
   private final long maxBodyBytes;
   private Map<String, String> query;
   private CountingInput body;
 
-  Exchange(Request request, Router.Match match, String requestId, ApiKey key, long maxBodyBytes) {
+  Exchange(Request request, Router.Match match, ApiKey key, long maxBodyBytes) {
     this.request = request;
     this.match = match;
-    this.requestId = requestId;
     this.key = key;
     this.maxBodyBytes = maxBodyBytes;
   }
 
   public Route route() {
     return match.route();
-  }
-
-  public String requestId() {
-    return requestId;
   }
 
   /** The caller's key, or null when the server runs without keys or the route is open. */

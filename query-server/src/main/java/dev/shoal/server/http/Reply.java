@@ -55,10 +55,6 @@ public final class Reply {
     return new Reply(status, contentType, out -> out.write(bytes));
   }
 
-  public static Reply stream(int status, String contentType, Body body) {
-    return new Reply(status, contentType, body);
-  }
-
   public int status() {
     return status;
   }

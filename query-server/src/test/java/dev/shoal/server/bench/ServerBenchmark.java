@@ -1,5 +1,6 @@
 package dev.shoal.server.bench;
 
+import dev.shoal.engine.CompactionReport;
 import dev.shoal.engine.Engine;
 import dev.shoal.engine.EngineConfig;
 import dev.shoal.engine.WriteRequest;
@@ -65,11 +66,20 @@ public final class ServerBenchmark {
     try (Engine engine =
         Engine.builder()
             .store(new InMemoryObjectStore())
-            .config(EngineConfig.builder().memoryCacheBytes(2L << 30).build())
+            .config(EngineConfig.builder().memoryCacheBytes(2L << 30).autoCompact(false).build())
             .build()) {
       long t0 = System.nanoTime();
       load(engine, docs, dim);
       System.out.printf(Locale.ROOT, "loaded in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+      // Compact now, so that no background compaction runs during the measurements.
+      t0 = System.nanoTime();
+      CompactionReport compaction = engine.compact(NS, true);
+      System.out.printf(
+          Locale.ROOT,
+          "compacted in %.1f s: %d segments written, %d bytes%n",
+          (System.nanoTime() - t0) / 1e9,
+          compaction.segmentsWritten(),
+          compaction.segmentBytes());
 
       Random random = new Random(7);
       List<float[]> vectors = new ArrayList<>();
