@@ -114,15 +114,28 @@ public final class ManifestStore {
     }
   }
 
-  /** Follows {@code manifests/<v+1>} until it is missing. */
+  /**
+   * Follows {@code manifests/<v+1>} until it is missing. When it finds itself several versions
+   * behind (busy writers), it lists the versions and jumps to the newest instead of reading them
+   * one by one, so that a slow reader still catches up with fast writers.
+   */
   public Manifest probeForward(NamespacePath ns, Manifest from) {
     Manifest current = from;
+    int hits = 0;
     while (true) {
+      if (hits >= 2) {
+        hits = 0;
+        Optional<Manifest> newest = readNewestListed(ns);
+        if (newest.isPresent() && newest.get().version() > current.version()) {
+          current = newest.get();
+        }
+      }
       Optional<Manifest> next = read(ns, current.version() + 1);
       if (next.isEmpty()) {
         return current;
       }
       current = next.get();
+      hits++;
     }
   }
 

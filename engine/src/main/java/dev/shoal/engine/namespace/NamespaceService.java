@@ -1013,13 +1013,18 @@ public final class NamespaceService {
         null);
   }
 
+  /**
+   * Pauses after repeated lost races. Short: a loser's best chance is to rebase and try again
+   * quickly (a long pause only lets more versions pile up), but a little jitter keeps several
+   * losers in step from colliding forever.
+   */
   private static void backoff(int attempt) {
-    if (attempt < 3) {
+    if (attempt < 4) {
       return;
     }
-    long maxMillis = Math.min(200, 1L << Math.min(attempt, 8));
+    long maxMillis = Math.min(20, attempt);
     try {
-      Thread.sleep(ThreadLocalRandom.current().nextLong(1, maxMillis + 1));
+      Thread.sleep(ThreadLocalRandom.current().nextLong(0, maxMillis + 1));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CommitFailedException("Interrupted while retrying a commit", e);

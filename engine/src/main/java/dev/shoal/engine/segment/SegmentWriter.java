@@ -3,6 +3,7 @@ package dev.shoal.engine.segment;
 import dev.shoal.engine.internal.ByteWriter;
 import dev.shoal.engine.internal.Checksums;
 import dev.shoal.engine.internal.DocumentCodec;
+import dev.shoal.engine.manifest.SectionRef;
 import dev.shoal.engine.model.DistanceMetric;
 import dev.shoal.engine.model.Document;
 import java.util.ArrayList;
@@ -20,11 +21,11 @@ public final class SegmentWriter {
   /**
    * A segment's bytes and what the manifest records about it.
    *
-   * @param sections {@code name -> [offset, length, crc32c]}
+   * @param sections where each section lies, by name
    */
   public record Written(
       byte[] bytes,
-      Map<String, long[]> sections,
+      Map<String, SectionRef> sections,
       int liveDocs,
       int tombstones,
       long minSeq,
@@ -74,7 +75,7 @@ public final class SegmentWriter {
     ByteWriter out = new ByteWriter(1024 + n * 64);
     out.writeInt(SegmentFormat.MAGIC);
     out.writeByte(SegmentFormat.FORMAT_VERSION);
-    Map<String, long[]> sections = new LinkedHashMap<>();
+    Map<String, SectionRef> sections = new LinkedHashMap<>();
 
     int start = out.size();
     out.writeVarInt(n);
@@ -148,11 +149,11 @@ public final class SegmentWriter {
 
     long directory = out.size();
     out.writeVarInt(sections.size());
-    for (Map.Entry<String, long[]> s : sections.entrySet()) {
+    for (Map.Entry<String, SectionRef> s : sections.entrySet()) {
       out.writeString(s.getKey());
-      out.writeLong(s.getValue()[0]);
-      out.writeLong(s.getValue()[1]);
-      out.writeInt((int) s.getValue()[2]);
+      out.writeLong(s.getValue().offset());
+      out.writeLong(s.getValue().length());
+      out.writeInt((int) s.getValue().crc32c());
     }
     out.writeLong(directory);
     Checksums.writeFooter(out);
@@ -160,11 +161,11 @@ public final class SegmentWriter {
   }
 
   private static void section(
-      ByteWriter out, Map<String, long[]> sections, String name, int start) {
+      ByteWriter out, Map<String, SectionRef> sections, String name, int start) {
     int length = out.size() - start;
     sections.put(
         name,
-        new long[] {start, length, Checksums.crc32c(out.array(), start, length) & 0xFFFFFFFFL});
+        new SectionRef(start, length, Checksums.crc32c(out.array(), start, length) & 0xFFFFFFFFL));
   }
 
   private static void writeBits(
