@@ -10,6 +10,7 @@ import dev.shoal.engine.cache.PinSet;
 import dev.shoal.engine.gc.Reclaimer;
 import dev.shoal.engine.gc.RefTableStore;
 import dev.shoal.engine.gc.Repair;
+import dev.shoal.engine.index.text.TextAnalyzerOptions;
 import dev.shoal.engine.manifest.Manifest;
 import dev.shoal.engine.manifest.ManifestStore;
 import dev.shoal.engine.model.DistanceMetric;
@@ -141,18 +142,35 @@ public final class Engine implements AutoCloseable {
   // Namespaces
 
   /**
-   * Creates a namespace.
+   * Creates a namespace with the default text analyzer.
    *
    * @throws NamespaceExistsException if it exists
    */
   public NamespaceInfo createNamespace(
       NamespacePath ns, DistanceMetric metric, Map<String, String> labels) {
+    return createNamespace(ns, metric, labels, TextAnalyzerOptions.DEFAULT);
+  }
+
+  /**
+   * Creates a namespace.
+   *
+   * @param textAnalyzer how its text fields are analyzed (stop words, stemming); fixed for life
+   * @throws NamespaceExistsException if it exists
+   */
+  public NamespaceInfo createNamespace(
+      NamespacePath ns,
+      DistanceMetric metric,
+      Map<String, String> labels,
+      TextAnalyzerOptions textAnalyzer) {
     requireNonNull(ns, "namespace is null");
     Manifest m =
         namespaces.create(
             ns,
             metric == null ? DistanceMetric.COSINE : metric,
-            labels == null ? Map.of() : labels);
+            labels == null ? Map.of() : labels,
+            textAnalyzer == null || textAnalyzer.equals(TextAnalyzerOptions.DEFAULT)
+                ? null
+                : textAnalyzer.toMap());
     return info(ns, m);
   }
 

@@ -49,7 +49,7 @@ public final class ObjectCache {
         "segment",
         key,
         (k, bytes) -> {
-          Segment s = Segment.decode(k, bytes);
+          Segment s = Segment.decode(k, bytes, this::range);
           return new Decoded<>(s, s.weightBytes());
         });
   }
@@ -141,6 +141,23 @@ public final class ObjectCache {
     if (disk != null) {
       disk.put(key, bytes);
     }
+    return bytes;
+  }
+
+  /** A byte range of an immutable object, from the disk tier or the store. */
+  public byte[] range(String key, long offset, int length) {
+    if (disk != null) {
+      byte[] cached = disk.getRange(key, offset, length);
+      if (cached != null) {
+        diskHits.incrementAndGet();
+        reached(1);
+        return cached;
+      }
+    }
+    reached(2);
+    byte[] bytes = store.getRange(key, offset, length);
+    storeGets.incrementAndGet();
+    storeBytes.addAndGet(bytes.length);
     return bytes;
   }
 

@@ -31,6 +31,8 @@ import java.util.TreeMap;
  * @param writers exactly-once writer states by writer id
  * @param idempotency recent idempotency keys and their results, oldest first
  * @param garbage objects dropped from the namespace, deleted after the retention period
+ * @param textAnalyzer how text fields are analyzed ({@code stop_words}, {@code stemming}), fixed at
+ *     creation; null for the defaults
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
@@ -50,7 +52,8 @@ public record Manifest(
     @JsonProperty("segments") List<SegmentRef> segments,
     @JsonProperty("writers") Map<String, WriterState> writers,
     @JsonProperty("idempotency") List<IdempotencyRecord> idempotency,
-    @JsonProperty("garbage") List<GarbageRef> garbage) {
+    @JsonProperty("garbage") List<GarbageRef> garbage,
+    @JsonProperty("text_analyzer") Map<String, Object> textAnalyzer) {
 
   public static final int FORMAT_VERSION = 1;
 
@@ -64,10 +67,25 @@ public record Manifest(
     writers = Collections.unmodifiableMap(new TreeMap<>(writers == null ? Map.of() : writers));
     idempotency = idempotency == null ? List.of() : List.copyOf(idempotency);
     garbage = garbage == null ? List.of() : List.copyOf(garbage);
+    textAnalyzer =
+        textAnalyzer == null || textAnalyzer.isEmpty()
+            ? null
+            : Collections.unmodifiableMap(new TreeMap<>(textAnalyzer));
     if (version < 1 || nextSeq < 1) {
       throw new IllegalArgumentException(
           "Invalid manifest for " + namespace + ": version " + version + ", next_seq " + nextSeq);
     }
+  }
+
+  /** The first version of a new namespace, with the default text analyzer. */
+  public static Manifest create(
+      String namespace,
+      long version,
+      String commitId,
+      long nowMillis,
+      DistanceMetric metric,
+      Map<String, String> labels) {
+    return create(namespace, version, commitId, nowMillis, metric, labels, null);
   }
 
   /** The first version of a new namespace. */
@@ -77,7 +95,8 @@ public record Manifest(
       String commitId,
       long nowMillis,
       DistanceMetric metric,
-      Map<String, String> labels) {
+      Map<String, String> labels,
+      Map<String, Object> textAnalyzer) {
     return new Manifest(
         FORMAT_VERSION,
         namespace,
@@ -95,7 +114,8 @@ public record Manifest(
         null,
         null,
         null,
-        null);
+        null,
+        textAnalyzer);
   }
 
   /**
@@ -128,7 +148,8 @@ public record Manifest(
         targetSegments,
         null,
         null,
-        null);
+        null,
+        textAnalyzer);
   }
 
   /** A tombstone that ends this namespace's history (the version numbering continues). */
@@ -146,6 +167,7 @@ public record Manifest(
         null,
         null,
         nextSeq,
+        null,
         null,
         null,
         null,
@@ -313,7 +335,8 @@ public record Manifest(
           segments,
           writers,
           idempotency,
-          garbage);
+          garbage,
+          base.textAnalyzer);
     }
   }
 }

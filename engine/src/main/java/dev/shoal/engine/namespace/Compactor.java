@@ -6,6 +6,8 @@ import dev.shoal.engine.EngineConfig;
 import dev.shoal.engine.NamespaceNotFoundException;
 import dev.shoal.engine.ShoalException;
 import dev.shoal.engine.gc.Reclaimer;
+import dev.shoal.engine.index.text.TextAnalyzer;
+import dev.shoal.engine.index.text.TextAnalyzerOptions;
 import dev.shoal.engine.manifest.GarbageRef;
 import dev.shoal.engine.manifest.Manifest;
 import dev.shoal.engine.manifest.NamespaceLayout;
@@ -332,8 +334,11 @@ public final class Compactor {
   /** Merges a run of segments; the newest entry per id wins. */
   private List<SegmentEntry> merge(List<SegmentRef> refs, Plan plan) {
     List<Segment> run = new ArrayList<>();
+    List<List<SegmentEntry>> runEntries = new ArrayList<>();
     for (int i = plan.mergeFrom(); i < plan.mergeTo(); i++) {
-      run.add(snapshots.segment(refs.get(i).key()));
+      Segment s = snapshots.segment(refs.get(i).key());
+      run.add(s);
+      runEntries.add(s.entries());
     }
     List<Segment> older = new ArrayList<>();
     for (int i = 0; i < plan.mergeFrom(); i++) {
@@ -370,7 +375,7 @@ public final class Compactor {
           }
         }
         if (keep) {
-          out.add(new SegmentEntry(id, s.seq(c.ord()), s.document(c.ord())));
+          out.add(runEntries.get(c.segment()).get(c.ord()));
         }
       }
       if (c.ord() + 1 < s.size()) {
@@ -382,7 +387,11 @@ public final class Compactor {
 
   private SegmentRef writeSegment(
       NamespacePath ns, List<SegmentEntry> entries, int level, Manifest m, List<String> written) {
-    SegmentWriter.Written w = SegmentWriter.write(entries, m.distanceMetric());
+    SegmentWriter.Written w =
+        SegmentWriter.write(
+            entries,
+            m.distanceMetric(),
+            TextAnalyzer.of(TextAnalyzerOptions.fromMap(m.textAnalyzer())));
     String key = NamespaceLayout.newSegmentKey(ns);
     written.add(key);
     store.put(key, w.bytes());

@@ -200,7 +200,11 @@ public final class NamespaceService {
   // ---------------------------------------------------------------------------------------------
   // Lifecycle
 
-  public Manifest create(NamespacePath ns, DistanceMetric metric, Map<String, String> labels) {
+  public Manifest create(
+      NamespacePath ns,
+      DistanceMetric metric,
+      Map<String, String> labels,
+      Map<String, Object> textAnalyzer) {
     return update(
         ns,
         new CommitTask.ManifestUpdate<Manifest>() {
@@ -210,7 +214,13 @@ public final class NamespaceService {
               throw new NamespaceExistsException(ns.toString());
             }
             return Manifest.create(
-                ns.toString(), nextVersion, newCommitId(), clock.millis(), metric, labels);
+                ns.toString(),
+                nextVersion,
+                newCommitId(),
+                clock.millis(),
+                metric,
+                labels,
+                textAnalyzer);
           }
 
           @Override
