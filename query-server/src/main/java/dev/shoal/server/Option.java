@@ -12,7 +12,7 @@ enum Option {
       "store",
       "URI",
       "./shoal-data",
-      "file:///path (or a plain path), s3://bucket/prefix, or mem:// (in memory, lost on exit)"),
+      "file:///path or a plain path, s3://bucket/prefix, or memory: (lost on exit)"),
   S3_ENDPOINT("s3-endpoint", "URL", null, "S3-compatible endpoint, such as http://127.0.0.1:9000"),
   S3_REGION("s3-region", "REGION", null, "S3 region"),
   S3_PATH_STYLE(

@@ -1,5 +1,6 @@
 package dev.shoal.server;
 
+import dev.shoal.engine.storage.StoreOptions;
 import dev.shoal.server.http.AccessLog;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +14,8 @@ import java.util.regex.Pattern;
  * The server's settings, parsed from flags and {@code SHOAL_*} environment variables (see {@link
  * Option}). Every value is checked here, so a bad setting stops the server before it binds.
  *
- * @param store the store URI: {@code file:///...}, {@code s3://bucket/prefix} or {@code mem://}
+ * @param store the store: {@code file:///...} or a plain path, {@code s3://bucket/prefix} or {@code
+ *     memory:}
  * @param apiKeys the key file, or null to allow every request
  */
 public record ServerConfig(
@@ -82,41 +84,49 @@ public record ServerConfig(
       source.put(o, "--" + name);
     }
     Reader r = new Reader(values, source);
-    return new ServerConfig(
-        storeUri(r.string(Option.STORE)),
-        r.string(Option.S3_ENDPOINT),
-        r.string(Option.S3_REGION),
-        r.bool(Option.S3_PATH_STYLE),
-        r.string(Option.BIND),
-        r.integer(Option.PORT, 0, 65535),
-        r.path(Option.CACHE_DIR),
-        r.bytes(Option.CACHE_DISK_BYTES),
-        r.bytes(Option.CACHE_MEMORY_BYTES),
-        r.path(Option.API_KEYS),
-        r.bool(Option.INSECURE),
-        r.bytes(Option.MAX_BODY_BYTES),
-        r.integer(Option.MAX_BATCH_DOCS, 1, 1_000_000),
-        r.integer(Option.MAX_CONCURRENT_QUERIES, 1, 100_000),
-        r.integer(Option.HTTP_THREADS, 4, 10_000),
-        Duration.ofSeconds(r.integer(Option.SHUTDOWN_TIMEOUT_SECONDS, 0, 3600)),
-        r.format(Option.LOG_FORMAT));
+    ServerConfig config =
+        new ServerConfig(
+            r.string(Option.STORE),
+            r.string(Option.S3_ENDPOINT),
+            r.string(Option.S3_REGION),
+            r.bool(Option.S3_PATH_STYLE),
+            r.string(Option.BIND),
+            r.integer(Option.PORT, 0, 65535),
+            r.path(Option.CACHE_DIR),
+            r.bytes(Option.CACHE_DISK_BYTES),
+            r.bytes(Option.CACHE_MEMORY_BYTES),
+            r.path(Option.API_KEYS),
+            r.bool(Option.INSECURE),
+            r.bytes(Option.MAX_BODY_BYTES),
+            r.integer(Option.MAX_BATCH_DOCS, 1, 1_000_000),
+            r.integer(Option.MAX_CONCURRENT_QUERIES, 1, 100_000),
+            r.integer(Option.HTTP_THREADS, 4, 10_000),
+            Duration.ofSeconds(r.integer(Option.SHUTDOWN_TIMEOUT_SECONDS, 0, 3600)),
+            r.format(Option.LOG_FORMAT));
+    try {
+      config.storeOptions();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          e.getMessage() + " (from " + source.get(Option.STORE) + ")", e);
+    }
+    return config;
   }
 
-  /** {@code ./data} and {@code /data} become {@code file://} URIs of absolute paths. */
-  static String storeUri(String value) {
-    if (value.contains("://")) {
-      String scheme = value.substring(0, value.indexOf("://")).toLowerCase(Locale.ROOT);
-      if (!scheme.equals("file") && !scheme.equals("s3") && !scheme.equals("mem")) {
-        throw new IllegalArgumentException(
-            "--store "
-                + value
-                + ": unknown scheme "
-                + scheme
-                + "; expected file://, s3:// or mem://");
-      }
-      return value;
+  /**
+   * How to open the store: the URI and the S3 settings. S3 credentials come from the AWS default
+   * chain, never from flags.
+   *
+   * @throws IllegalArgumentException "Cannot open store ...: ..." for a URI that cannot work
+   */
+  public StoreOptions storeOptions() {
+    StoreOptions.Builder b = StoreOptions.builder(store).s3PathStyle(s3PathStyle);
+    if (s3Endpoint != null) {
+      b.s3Endpoint(s3Endpoint);
     }
-    return Path.of(value).toAbsolutePath().normalize().toUri().toString();
+    if (s3Region != null) {
+      b.s3Region(s3Region);
+    }
+    return b.build();
   }
 
   /** Parses a byte count: digits with an optional binary suffix k, m, g or t ({@code 512m}). */

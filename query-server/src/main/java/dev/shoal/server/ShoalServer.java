@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.shoal.engine.Engine;
 import dev.shoal.engine.EngineConfig;
 import dev.shoal.engine.storage.ObjectStore;
+import dev.shoal.engine.storage.ObjectStores;
 import dev.shoal.server.api.QueryLimiter;
 import dev.shoal.server.api.ShoalApi;
 import dev.shoal.server.auth.ApiKeys;
@@ -83,7 +84,7 @@ public final class ShoalServer implements AutoCloseable {
     if (config.maxBatchDocs() > EngineConfig.defaults().maxGroupCommitRecords()) {
       engineConfig.maxGroupCommitRecords(config.maxBatchDocs());
     }
-    ObjectStore store = Stores.open(config);
+    ObjectStore store = ObjectStores.open(config.storeOptions());
     Engine engine;
     try {
       engine = Engine.builder().ownedStore(store).config(engineConfig.build()).build();

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code java -jar target/shoal-server.jar}: help, refusal of an unsafe bind, serve and stop. */
 class RunnableJarIT {
@@ -44,36 +44,21 @@ class RunnableJarIT {
   @Test
   void refusesNonLoopbackBindWithoutKeys() throws Exception {
     Path log = Files.createTempFile("shoal-bind", ".log");
-    Process p = run(log, "--bind", "0.0.0.0", "--store", "mem://", "--port", "0");
+    Process p = run(log, "--bind", "0.0.0.0", "--store", "memory:", "--port", "0");
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(2);
     assertThat(Files.readString(log)).contains("not a loopback address").contains("--insecure");
   }
 
   @Test
-  void servesAndStopsGracefullyOnSigterm() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    Path log = Files.createTempFile("shoal-serve", ".log");
-    Process p =
-        run(log, "--store", "mem://", "--port", Integer.toString(port), "--log-format", "json");
+  void servesFromAFolderStopsOnSigtermAndKeepsTheDataAcrossRestarts(@TempDir Path dir)
+      throws Exception {
+    Path data = dir.resolve("shoal-data");
+    Path log = dir.resolve("first.log");
+    int port = freePort();
+    Process p = serve(log, port, "--store", data.toString(), "--log-format", "json");
     try {
       Http http = new Http(Http.newClient(), port, null);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (true) {
-        try {
-          if (http.get("/health").status() == 200) {
-            break;
-          }
-        } catch (RuntimeException notYet) {
-          if (System.nanoTime() > deadline || !p.isAlive()) {
-            throw new AssertionError("server did not start: " + Files.readString(log), notYet);
-          }
-          Thread.sleep(50);
-        }
-      }
       assertThat(
               http.post(
                       "/v1/namespaces/acme/jar/docs/documents",
@@ -88,10 +73,48 @@ class RunnableJarIT {
       p.destroy();
     }
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    String output = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
-    assertThat(output)
+    assertThat(Files.readString(log))
         .contains("Shoal server listening on http://127.0.0.1:" + port)
         .contains("\"route\":\"/v1/namespaces/{org}/{project}/{ns}/query\"")
         .contains("Shoal server stopped");
+
+    int again = freePort();
+    Process second = serve(dir.resolve("second.log"), again, "--store", data.toString());
+    try {
+      Http.Res d =
+          new Http(Http.newClient(), again, null).get("/v1/namespaces/acme/jar/docs/documents/a");
+      assertThat(d.status()).as(d.toString()).isEqualTo(200);
+    } finally {
+      second.destroy();
+      second.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Starts the jar and waits until {@code /health} answers. */
+  private static Process serve(Path log, int port, String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of("--port", Integer.toString(port)));
+    all.addAll(List.of(args));
+    Process p = run(log, all.toArray(String[]::new));
+    Http http = new Http(Http.newClient(), port, null);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        if (http.get("/health").status() == 200) {
+          return p;
+        }
+      } catch (RuntimeException notYet) {
+        if (System.nanoTime() > deadline || !p.isAlive()) {
+          p.destroy();
+          throw new AssertionError("server did not start: " + Files.readString(log), notYet);
+        }
+        Thread.sleep(50);
+      }
+    }
   }
 }

@@ -3,6 +3,7 @@ package dev.shoal.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shoal.engine.storage.StoreOptions;
 import dev.shoal.server.http.AccessLog;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,8 +14,8 @@ class ServerConfigTest {
   @Test
   void defaultsMatchApiMd() {
     ServerConfig c = ServerConfig.parse(new String[0], Map.of());
-    assertThat(c.store()).isEqualTo(Path.of("shoal-data").toAbsolutePath().toUri().toString());
-    assertThat(c.store()).startsWith("file:///");
+    assertThat(c.store()).isEqualTo("./shoal-data");
+    assertThat(c.storeOptions().uri()).isEqualTo("./shoal-data");
     assertThat(c.bind()).isEqualTo("127.0.0.1");
     assertThat(c.port()).isEqualTo(8080);
     assertThat(c.apiKeys()).isNull();
@@ -94,13 +95,25 @@ class ServerConfigTest {
   }
 
   @Test
-  void plainPathsBecomeFileUris() {
-    assertThat(ServerConfig.parse(new String[] {"--store", "/var/shoal"}, Map.of()).store())
-        .isEqualTo("file:///var/shoal");
-    assertThat(ServerConfig.parse(new String[] {"--store", "file:///x"}, Map.of()).store())
-        .isEqualTo("file:///x");
-    assertThat(ServerConfig.parse(new String[] {"--store", "mem://"}, Map.of()).store())
-        .isEqualTo("mem://");
+  void passesS3SettingsToTheStoreOptions() {
+    ServerConfig c =
+        ServerConfig.parse(
+            new String[] {
+              "--store",
+              "s3://bucket/prefix",
+              "--s3-endpoint",
+              "http://127.0.0.1:9000",
+              "--s3-region",
+              "eu-west-1",
+              "--s3-path-style"
+            },
+            Map.of());
+    StoreOptions o = c.storeOptions();
+    assertThat(o.uri()).isEqualTo("s3://bucket/prefix");
+    assertThat(o.s3Endpoint().toString()).isEqualTo("http://127.0.0.1:9000");
+    assertThat(o.s3Region()).isEqualTo("eu-west-1");
+    assertThat(o.s3PathStyle()).isTrue();
+    assertThat(o.s3AccessKeyId()).isNull();
   }
 
   @Test
@@ -119,7 +132,8 @@ class ServerConfigTest {
     assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--insecure=maybe"}, Map.of()))
         .hasMessageContaining("true or false");
     assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--store", "ftp://x"}, Map.of()))
-        .hasMessageContaining("unknown scheme ftp");
+        .hasMessageContaining("Cannot open store ftp://x")
+        .hasMessageContaining("from --store");
     assertThatThrownBy(() -> ServerConfig.parse(new String[] {"serve"}, Map.of()))
         .hasMessageContaining("unexpected argument");
   }
@@ -152,7 +166,7 @@ class ServerConfigTest {
   @Test
   void startRefusesUnsafeBindBeforeOpeningAnything() {
     ServerConfig c =
-        ServerConfig.parse(new String[] {"--bind", "0.0.0.0", "--store", "mem://"}, Map.of());
+        ServerConfig.parse(new String[] {"--bind", "0.0.0.0", "--store", "memory:"}, Map.of());
     assertThatThrownBy(() -> ShoalServer.start(c)).hasMessageContaining("not a loopback address");
   }
 
