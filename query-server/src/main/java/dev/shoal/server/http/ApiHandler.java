@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.shoal.server.auth.ApiKey;
 import dev.shoal.server.auth.ApiKeys;
 import dev.shoal.server.metrics.Metrics;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +36,7 @@ public final class ApiHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
   private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   public static final String REQUEST_ID_HEADER = "X-Request-Id";
+  private static final long DISCARD_LIMIT = 8L << 20;
 
   private final Router router;
   private final ApiKeys keys;
@@ -154,6 +157,7 @@ public final class ApiHandler extends Handler.Abstract {
         bytesOut = body.length;
         try {
           sendError(response, e, body);
+          discardUnreadBody(request);
         } catch (Throwable w) {
           failure = w;
         }
@@ -181,6 +185,29 @@ public final class ApiHandler extends Handler.Abstract {
       callback.failed(failure);
     }
     return true;
+  }
+
+  /**
+   * Reads and drops what is left of a request body after an error answer (401, 413, 400 ...), up to
+   * {@link #DISCARD_LIMIT}. Closing a connection with unread bytes makes the kernel reset it, and
+   * the client may then lose the answer it was sent; a body too large to discard is left to Jetty,
+   * which closes the connection.
+   */
+  private static void discardUnreadBody(Request request) {
+    long length = request.getLength();
+    if (length == 0 || length > DISCARD_LIMIT) {
+      return;
+    }
+    InputStream in = Content.Source.asInputStream(request);
+    byte[] scratch = new byte[16 << 10];
+    long total = 0;
+    try {
+      for (int n; total <= DISCARD_LIMIT && (n = in.read(scratch)) >= 0; ) {
+        total += n;
+      }
+    } catch (IOException e) {
+      // The client went away: nothing left to protect.
+    }
   }
 
   private static String requestId(Request request) {
