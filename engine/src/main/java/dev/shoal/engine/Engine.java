@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +38,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -74,6 +77,7 @@ public final class Engine implements AutoCloseable {
   private final Clock clock;
   private final ExecutorService ownedCommitExecutor;
   private final ExecutorService ownedBackgroundExecutor;
+  private final ExecutorService ownedIoExecutor;
   private final Executor background;
   private final MemoryCache memoryCache;
   private final ObjectCache objectCache;
@@ -102,7 +106,12 @@ public final class Engine implements AutoCloseable {
             config.diskCacheDir() == null
                 ? null
                 : new DiskCache(config.diskCacheDir(), config.diskCacheBytes()));
-    this.snapshots = new SnapshotLoader(objectCache, memoryCache);
+    ThreadPoolExecutor io =
+        new ThreadPoolExecutor(
+            16, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads("shoal-io"));
+    io.allowCoreThreadTimeOut(true);
+    this.ownedIoExecutor = io;
+    this.snapshots = new SnapshotLoader(objectCache, memoryCache, ownedIoExecutor);
     ManifestStore manifests =
         new ManifestStore(store, clock, config.manifestRetention(), config.minRetainedVersions());
     RefTableStore refs = new RefTableStore(store, clock, config.manifestRetention());
@@ -181,6 +190,18 @@ public final class Engine implements AutoCloseable {
    */
   public NamespaceInfo getNamespace(NamespacePath ns) {
     return info(ns, namespaces.current(ns, Consistency.STRONG));
+  }
+
+  /**
+   * The vector dimension a namespace has pinned, or empty before its first vector. Reads only the
+   * newest manifest (unlike {@link #getNamespace}, which loads the namespace's documents), so
+   * writers can check records before sending them.
+   *
+   * @throws NamespaceNotFoundException if it does not exist
+   */
+  public OptionalInt vectorDimension(NamespacePath ns) {
+    Integer dim = namespaces.current(ns, Consistency.STRONG).vectorDim();
+    return dim == null ? OptionalInt.empty() : OptionalInt.of(dim);
   }
 
   /** Whether the namespace exists now. */
@@ -441,6 +462,7 @@ public final class Engine implements AutoCloseable {
   public void close() {
     ownedCommitExecutor.shutdown();
     ownedBackgroundExecutor.shutdown();
+    ownedIoExecutor.shutdown();
     try {
       ownedCommitExecutor.awaitTermination(30, TimeUnit.SECONDS);
       ownedBackgroundExecutor.awaitTermination(30, TimeUnit.SECONDS);

@@ -118,6 +118,21 @@ public final class ObjectCache {
     };
   }
 
+  /**
+   * Runs a load on another thread and carries the tier it reached back to the calling thread's
+   * temperature (call {@link #carryTier} with the result on the caller).
+   */
+  public static int trackTier(Runnable load) {
+    resetTier();
+    load.run();
+    return TIER.get()[0];
+  }
+
+  /** Merges a tier reached on another thread into this thread's temperature. */
+  public static void carryTier(int tier) {
+    reached(tier);
+  }
+
   private static void reached(int tier) {
     int[] t = TIER.get();
     t[0] = Math.max(t[0], tier);
