@@ -2,7 +2,16 @@ package dev.shoal.engine;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.shoal.engine.cache.CacheStats;
+import dev.shoal.engine.cache.DiskCache;
 import dev.shoal.engine.cache.MemoryCache;
+import dev.shoal.engine.cache.ObjectCache;
+import dev.shoal.engine.cache.PinSet;
+import dev.shoal.engine.gc.Reclaimer;
+import dev.shoal.engine.gc.RefTableStore;
+import dev.shoal.engine.gc.Repair;
+import dev.shoal.engine.namespace.Branching;
+import dev.shoal.engine.namespace.Compactor;
 import dev.shoal.engine.manifest.Manifest;
 import dev.shoal.engine.manifest.ManifestStore;
 import dev.shoal.engine.model.DistanceMetric;
@@ -19,14 +28,19 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The engine: namespaces of documents on an object store, with durable writes, exactly-once
@@ -51,13 +65,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  */
 public final class Engine implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
   private final ObjectStore store;
   private final boolean ownsStore;
   private final EngineConfig config;
   private final Clock clock;
   private final ExecutorService ownedCommitExecutor;
   private final ExecutorService ownedBackgroundExecutor;
+  private final Executor background;
   private final MemoryCache memoryCache;
+  private final ObjectCache objectCache;
+  private final Compactor compactor;
+  private final Branching branching;
+  private final Repair repair;
+  private final PinSet pins;
+  private final Set<NamespacePath> compactionsQueued = ConcurrentHashMap.newKeySet();
   private final SnapshotLoader snapshots;
   private final NamespaceService namespaces;
   private final QueryExecutor queries = new QueryExecutor();
@@ -69,10 +92,20 @@ public final class Engine implements AutoCloseable {
     this.clock = b.clock;
     this.ownedCommitExecutor = Executors.newCachedThreadPool(threads("shoal-commit"));
     this.ownedBackgroundExecutor = Executors.newFixedThreadPool(2, threads("shoal-background"));
+    this.background = b.backgroundExecutor != null ? b.backgroundExecutor : ownedBackgroundExecutor;
     this.memoryCache = new MemoryCache(config.memoryCacheBytes());
-    this.snapshots = new SnapshotLoader(store, memoryCache);
+    this.objectCache =
+        new ObjectCache(
+            store,
+            memoryCache,
+            config.diskCacheDir() == null
+                ? null
+                : new DiskCache(config.diskCacheDir(), config.diskCacheBytes()));
+    this.snapshots = new SnapshotLoader(objectCache, memoryCache);
     ManifestStore manifests =
         new ManifestStore(store, clock, config.manifestRetention(), config.minRetainedVersions());
+    RefTableStore refs = new RefTableStore(store, clock, config.manifestRetention());
+    Reclaimer reclaimer = new Reclaimer(store, refs, objectCache);
     this.namespaces =
         new NamespaceService(
             store,
@@ -81,8 +114,15 @@ public final class Engine implements AutoCloseable {
             config,
             clock,
             ownedCommitExecutor,
-            ownedBackgroundExecutor,
-            null);
+            background,
+            reclaimer,
+            this::afterCommit);
+    this.compactor = new Compactor(store, namespaces, snapshots, reclaimer, config, clock);
+    this.branching =
+        new Branching(store, namespaces, objectCache, reclaimer, clock, config.manifestRetention());
+    this.repair =
+        new Repair(store, manifests, refs, objectCache, clock, config.sweepGracePeriod());
+    this.pins = new PinSet(store);
   }
 
   public static Builder builder() {
@@ -158,6 +198,104 @@ public final class Engine implements AutoCloseable {
    */
   public void deleteNamespace(NamespacePath ns) {
     namespaces.delete(ns);
+    if (snapshots.isPinned(ns)) {
+      snapshots.unpin(ns);
+    }
+    pins.unpin(ns);
+  }
+
+  /**
+   * Creates {@code target} (in the same project) as a copy-on-write branch of {@code source}, in
+   * time proportional to the number of objects, not documents. Later writes, compactions and
+   * deletes on either side never change what the other sees.
+   *
+   * @throws NamespaceExistsException if the target exists
+   */
+  public NamespaceInfo branch(NamespacePath source, NamespacePath target) {
+    return info(target, branching.branch(source, target));
+  }
+
+  /** Creates {@code target} (in the same project) as a physically independent copy. */
+  public NamespaceInfo copy(NamespacePath source, NamespacePath target) {
+    return info(target, branching.copy(source, target));
+  }
+
+  /**
+   * Compacts a namespace now: folds WAL batches into segments and merges segments when the
+   * thresholds say so, or everything into one segment with {@code force}.
+   */
+  public CompactionReport compact(NamespacePath ns, boolean force) {
+    return compactor.compact(ns, force);
+  }
+
+  /**
+   * Rebuilds a project's table of shared objects from its live manifests and, with {@code sweep},
+   * deletes objects no manifest references that are older than the sweep grace period.
+   */
+  public RepairReport repair(String org, String project, boolean sweep) {
+    return repair.repair(org, project, sweep);
+  }
+
+  /** Loads a namespace into the caches ahead of queries. */
+  public CompletableFuture<Void> warm(NamespacePath ns) {
+    Manifest m = namespaces.current(ns, Consistency.STRONG);
+    return CompletableFuture.runAsync(() -> snapshots.load(ns, m), background);
+  }
+
+  /**
+   * Keeps a namespace warm in memory across eviction pressure, in this engine now and in every
+   * engine sharing the store after its next start.
+   */
+  public void pin(NamespacePath ns) {
+    Manifest m = namespaces.current(ns, Consistency.STRONG);
+    pins.pin(ns);
+    snapshots.pin(ns, m);
+  }
+
+  /** Undoes {@link #pin}. */
+  public void unpin(NamespacePath ns) {
+    pins.unpin(ns);
+    snapshots.unpin(ns);
+  }
+
+  /**
+   * Restores the pins stored with the namespaces (call once after start; the query server does).
+   * Warming runs in the background; failures are logged.
+   */
+  public void restorePins() {
+    for (NamespacePath ns : pins.all()) {
+      background.execute(
+          () -> {
+            try {
+              snapshots.pin(ns, namespaces.current(ns, Consistency.STRONG));
+            } catch (RuntimeException e) {
+              LOG.warn("Cannot warm pinned namespace {}: {}", ns, e.toString());
+            }
+          });
+    }
+  }
+
+  private void afterCommit(NamespacePath ns, Manifest committed) {
+    if (config.autoCompact() && compactor.due(committed) && compactionsQueued.add(ns)) {
+      try {
+        background.execute(
+            () -> {
+              compactionsQueued.remove(ns);
+              try {
+                compactor.compact(ns, false);
+              } catch (NamespaceNotFoundException e) {
+                // deleted meanwhile
+              } catch (RuntimeException e) {
+                LOG.warn("Background compaction of {} failed: {}", ns, e.toString());
+              }
+            });
+      } catch (RuntimeException e) {
+        compactionsQueued.remove(ns);
+      }
+    }
+    if (snapshots.isPinned(ns)) {
+      background.execute(() -> snapshots.load(ns, committed));
+    }
   }
 
   private NamespaceInfo info(NamespacePath ns, Manifest m) {
@@ -178,7 +316,7 @@ public final class Engine implements AutoCloseable {
         m.labels(),
         m.createdAtMillis(),
         m.updatedAtMillis(),
-        false);
+        snapshots.isPinned(ns) || pins.contains(ns));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -272,6 +410,11 @@ public final class Engine implements AutoCloseable {
     return queries.execute(snapshots.load(ns, m), request, cache, start);
   }
 
+  /** What the cache tiers did since start. */
+  public CacheStats cacheStats() {
+    return objectCache.stats();
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   /** Stops the engine's threads (after running queued commits) and closes the store if owned. */
@@ -316,6 +459,7 @@ public final class Engine implements AutoCloseable {
     private boolean ownsStore;
     private EngineConfig config = EngineConfig.defaults();
     private Clock clock = Clock.systemUTC();
+    private Executor backgroundExecutor;
 
     private Builder() {}
 
@@ -341,6 +485,15 @@ public final class Engine implements AutoCloseable {
     /** The clock for timestamps, retention and staleness; tests inject a controllable one. */
     public Builder clock(Clock value) {
       clock = requireNonNull(value, "clock is null");
+      return this;
+    }
+
+    /**
+     * Runs background work (head updates, manifest expiry, compaction) on this executor instead
+     * of the engine's own threads; tests pass a direct executor to make it deterministic.
+     */
+    public Builder backgroundExecutor(Executor value) {
+      backgroundExecutor = requireNonNull(value, "backgroundExecutor is null");
       return this;
     }
 

@@ -21,6 +21,7 @@ import java.time.Duration;
  * @param idempotencyKeysRetained idempotency keys remembered per namespace
  * @param eventualMaxStaleness how old a cached manifest an {@code eventual} read may use
  * @param commitAttempts how many times a commit that keeps losing races is tried before failing
+ * @param sweepGracePeriod repair never sweeps an object younger than this (an in-flight write's)
  */
 public record EngineConfig(
     int maxBatchDocs,
@@ -35,7 +36,8 @@ public record EngineConfig(
     int minRetainedVersions,
     int idempotencyKeysRetained,
     Duration eventualMaxStaleness,
-    int commitAttempts) {
+    int commitAttempts,
+    Duration sweepGracePeriod) {
 
   public static EngineConfig defaults() {
     return builder().build();
@@ -60,6 +62,7 @@ public record EngineConfig(
     b.idempotencyKeysRetained = idempotencyKeysRetained;
     b.eventualMaxStaleness = eventualMaxStaleness;
     b.commitAttempts = commitAttempts;
+    b.sweepGracePeriod = sweepGracePeriod;
     return b;
   }
 
@@ -78,6 +81,7 @@ public record EngineConfig(
     private int idempotencyKeysRetained = 1_000;
     private Duration eventualMaxStaleness = Duration.ofSeconds(5);
     private int commitAttempts = 100;
+    private Duration sweepGracePeriod = Duration.ofHours(1);
 
     private Builder() {}
 
@@ -159,6 +163,15 @@ public record EngineConfig(
       return this;
     }
 
+    public Builder sweepGracePeriod(Duration value) {
+      if (value == null || value.isNegative()) {
+        throw new IllegalArgumentException(
+            "Cannot set sweepGracePeriod to " + value + ": it must not be negative");
+      }
+      sweepGracePeriod = value;
+      return this;
+    }
+
     public EngineConfig build() {
       if (maxGroupCommitRecords < maxBatchDocs) {
         throw new IllegalArgumentException(
@@ -189,7 +202,8 @@ public record EngineConfig(
           minRetainedVersions,
           idempotencyKeysRetained,
           eventualMaxStaleness,
-          commitAttempts);
+          commitAttempts,
+          sweepGracePeriod);
     }
 
     private static int positive(String name, int value) {

@@ -7,8 +7,8 @@ import java.util.function.Function;
 
 /**
  * The memory tier: decoded immutable objects (WAL batches, segments) and namespace snapshots, in
- * one Caffeine cache bounded by an estimate of their heap bytes. Entries whose weigher says 0
- * (pinned namespaces) are never evicted for size.
+ * one Caffeine cache bounded by an estimate of their heap bytes. Entries of pinned namespaces are
+ * held beside it and never evicted.
  *
  * <p>Thread-safe. Loads of one key are coalesced: concurrent callers wait for a single load.
  */
@@ -22,6 +22,8 @@ public final class MemoryCache {
 
   private final Cache<Object, Weighted> cache;
   private final long budgetBytes;
+  // Entries of pinned namespaces, held outside the evicting cache.
+  private final java.util.Map<Object, Weighted> pinned = new java.util.concurrent.ConcurrentHashMap<>();
 
   public MemoryCache(long budgetBytes) {
     this.budgetBytes = budgetBytes;
@@ -36,19 +38,47 @@ public final class MemoryCache {
   /** Returns the cached value or loads it; exceptions from {@code loader} reach the caller. */
   @SuppressWarnings("unchecked")
   public <T extends Weighted> T get(Object key, Function<Object, T> loader) {
-    return (T) cache.get(key, loader);
+    Weighted p = pinned.get(key);
+    return p != null ? (T) p : (T) cache.get(key, loader);
   }
 
   @SuppressWarnings("unchecked")
   public <T extends Weighted> T getIfPresent(Object key) {
-    return (T) cache.getIfPresent(key);
+    Weighted p = pinned.get(key);
+    return p != null ? (T) p : (T) cache.getIfPresent(key);
+  }
+
+  /** Keeps an entry regardless of eviction pressure until {@link #unpin}. */
+  public void pin(Object key, Weighted value) {
+    pinned.put(key, value);
+  }
+
+  public void unpin(Object key) {
+    Weighted v = pinned.remove(key);
+    if (v != null) {
+      cache.put(key, v);
+    }
+  }
+
+  /** Bytes held by pinned entries (outside the budget). */
+  public long pinnedBytes() {
+    long n = 0;
+    for (Weighted w : pinned.values()) {
+      n += w.weightBytes();
+    }
+    return n;
   }
 
   public void put(Object key, Weighted value) {
-    cache.put(key, value);
+    if (pinned.containsKey(key)) {
+      pinned.put(key, value);
+    } else {
+      cache.put(key, value);
+    }
   }
 
   public void invalidate(Object key) {
+    pinned.remove(key);
     cache.invalidate(key);
   }
 

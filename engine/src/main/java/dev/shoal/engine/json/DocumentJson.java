@@ -68,7 +68,7 @@ public final class DocumentJson {
     try {
       return new Document(f.id, f.vector, f.sparse, f.text, f.attrs);
     } catch (InvalidRequestException e) {
-      throw new InvalidRequestException("Invalid " + where + ": " + strip(e.getMessage()), e);
+      throw new InvalidRequestException(relocate(where, e.getMessage()), e);
     }
   }
 
@@ -81,13 +81,17 @@ public final class DocumentJson {
     try {
       return new DocumentPatch(f.id, f.vector, f.sparse, f.text, f.attrs);
     } catch (InvalidRequestException e) {
-      throw new InvalidRequestException("Invalid " + where + ": " + strip(e.getMessage()), e);
+      throw new InvalidRequestException(relocate(where, e.getMessage()), e);
     }
   }
 
-  private static String strip(String message) {
-    // "Invalid document "x": reason" -> keep the reason with the id
-    return message.startsWith("Invalid document ") ? message.substring(17) : message;
+  /** Puts the JSON location into the model's message: {@code Invalid upserts[3] "x": reason}. */
+  private static String relocate(String where, String message) {
+    String prefix = "Invalid document";
+    if (!message.startsWith(prefix)) {
+      return "Invalid " + where + ": " + message;
+    }
+    return "Invalid " + where + message.substring(prefix.length());
   }
 
   private static final class Fields {

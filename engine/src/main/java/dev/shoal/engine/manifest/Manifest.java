@@ -83,6 +83,25 @@ public record Manifest(
         labels, null, 1, null, null, null, null, null);
   }
 
+  /**
+   * The first version of a namespace made from this one by a branch or a copy: same data (given
+   * as {@code wal} and {@code segments}, which a copy re-keys), settings and labels; no writer
+   * positions, idempotency keys or garbage of its own.
+   */
+  public Manifest derive(
+      String targetNamespace,
+      long targetVersion,
+      String newCommitId,
+      long nowMillis,
+      String parentNamespace,
+      List<WalRef> targetWal,
+      List<SegmentRef> targetSegments) {
+    return new Manifest(
+        FORMAT_VERSION, targetNamespace, targetVersion, newCommitId, false, nowMillis, nowMillis,
+        distanceMetric, vectorDim, labels, parentNamespace, nextSeq, targetWal, targetSegments,
+        null, null, null);
+  }
+
   /** A tombstone that ends this namespace's history (the version numbering continues). */
   public Manifest tombstone(long nowMillis, String newCommitId) {
     return new Manifest(

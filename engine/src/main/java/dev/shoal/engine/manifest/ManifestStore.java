@@ -77,12 +77,17 @@ public final class ManifestStore {
    * @return the newest manifest, or empty if the namespace never existed
    */
   public Optional<Manifest> readLatest(NamespacePath ns, Manifest known) {
-    Manifest start = known;
-    if (start == null) {
-      start = readHead(ns).orElse(null);
-      if (start != null && !exists(ns, start.version())) {
-        start = null; // the head lags behind collected versions: list instead
-      }
+    if (known != null) {
+      return Optional.of(probeForward(ns, known));
+    }
+    Manifest head = readHead(ns).orElse(null);
+    Manifest start = head;
+    // A head committed within half the retention period cannot be behind collected versions;
+    // an older one might be (if head updates failed for that long), so check it still exists.
+    if (start != null
+        && start.updatedAtMillis() < clock.millis() - retention.toMillis() / 2
+        && !exists(ns, start.version())) {
+      start = null;
     }
     if (start == null) {
       start = readNewestListed(ns).orElse(null);
@@ -90,7 +95,23 @@ public final class ManifestStore {
         return Optional.empty();
       }
     }
-    return Optional.of(probeForward(ns, start));
+    Manifest latest = probeForward(ns, start);
+    // Heal what a crash between a commit and its head update left behind: listing finds
+    // namespaces by their heads.
+    if (head == null && !latest.deleted()) {
+      writeHead(ns, latest);
+    } else if (head != null && latest.deleted()) {
+      deleteHeadQuietly(ns);
+    }
+    return Optional.of(latest);
+  }
+
+  private void deleteHeadQuietly(NamespacePath ns) {
+    try {
+      deleteHead(ns);
+    } catch (RuntimeException e) {
+      LOG.debug("Cannot delete the stale head of deleted namespace {}: {}", ns, e.toString());
+    }
   }
 
   /** Follows {@code manifests/<v+1>} until it is missing. */

@@ -16,6 +16,7 @@ import dev.shoal.engine.WriteResult;
 import dev.shoal.engine.WriterClaim;
 import dev.shoal.engine.WriterFencedException;
 import dev.shoal.engine.WriterPosition;
+import dev.shoal.engine.gc.Reclaimer;
 import dev.shoal.engine.manifest.IdempotencyRecord;
 import dev.shoal.engine.manifest.Manifest;
 import dev.shoal.engine.manifest.ManifestStore;
@@ -90,6 +91,7 @@ public final class NamespaceService {
   private final Executor commitExecutor;
   private final Executor backgroundExecutor;
   private final CommitListener listener;
+  private final Reclaimer reclaimer;
   private final Map<NamespacePath, NamespaceHandle> handles = new ConcurrentHashMap<>();
 
   public NamespaceService(
@@ -100,6 +102,7 @@ public final class NamespaceService {
       Clock clock,
       Executor commitExecutor,
       Executor backgroundExecutor,
+      Reclaimer reclaimer,
       CommitListener listener) {
     this.store = store;
     this.manifests = manifests;
@@ -109,6 +112,7 @@ public final class NamespaceService {
     this.commitExecutor = commitExecutor;
     this.backgroundExecutor = backgroundExecutor;
     this.listener = listener;
+    this.reclaimer = reclaimer;
   }
 
   private NamespaceHandle handle(NamespacePath ns) {
@@ -162,16 +166,23 @@ public final class NamespaceService {
     return config.manifestRetention().toMillis() / 2;
   }
 
+  /**
+   * The base of a commit attempt, and whether it was read just now. A cached base is fine for an
+   * attempt (a stale one loses the create and is rebased), but a refusal computed from it must be
+   * confirmed on a fresh one: no commit would reveal that it was stale.
+   */
+  private record Base(Manifest manifest, boolean fresh) {}
+
   /** The base for a commit attempt: the newest known version if confirmed recently enough. */
-  private Manifest commitBase(NamespaceHandle h) {
+  private Base commitBase(NamespaceHandle h) {
     NamespaceHandle.Known known = h.known();
     long now = clock.millis();
     if (known != null && now - known.confirmedAtMillis() < safeProbeAgeMillis()) {
-      return known.manifest();
+      return new Base(known.manifest(), false);
     }
     Optional<Manifest> m = manifests.readLatest(h.path(), null);
     m.ifPresent(x -> h.observe(x, now));
-    return m.orElse(null);
+    return new Base(m.orElse(null), true);
   }
 
   /** After a lost race: the newer versions, read forward from the base that lost. */
@@ -259,13 +270,7 @@ public final class NamespaceService {
     snapshots.invalidate(ns);
     Set<String> keys = new HashSet<>(last[0].liveObjectKeys());
     last[0].garbage().forEach(g -> keys.add(g.key()));
-    for (String key : keys) {
-      try {
-        store.delete(key);
-      } catch (RuntimeException e) {
-        LOG.warn("Cannot delete object {} of deleted namespace {} (repair will): {}", key, ns, e.toString());
-      }
-    }
+    reclaimer.release(ns, keys);
     return last[0];
   }
 
@@ -352,6 +357,14 @@ public final class NamespaceService {
     if (base == null || base.deleted()) {
       throw new NamespaceNotFoundException(ns.toString());
     }
+  }
+
+  /**
+   * Commits a manifest change computed from the newest version (re-run after each lost race).
+   * For compaction, branches and copies.
+   */
+  <R> R commit(NamespacePath ns, CommitTask.ManifestUpdate<R> update) {
+    return update(ns, update);
   }
 
   private <R> R update(NamespacePath ns, CommitTask.ManifestUpdate<R> update) {
@@ -598,11 +611,28 @@ public final class NamespaceService {
 
   private <R> void runUpdate(NamespaceHandle h, CommitTask.Update<R> task) {
     try {
-      Manifest base = commitBase(h);
+      Base start = commitBase(h);
+      Manifest base = start.manifest();
+      boolean fresh = start.fresh();
       for (int attempt = 1; ; attempt++) {
         long nextVersion = base == null ? 1 : base.version() + 1;
-        Manifest next = task.update().apply(base, nextVersion);
+        Manifest next;
+        try {
+          next = task.update().apply(base, nextVersion);
+        } catch (ShoalException e) {
+          if (fresh) {
+            throw e;
+          }
+          base = rebase(h, base);
+          fresh = true;
+          continue;
+        }
         if (next == null) {
+          if (!fresh) {
+            base = rebase(h, base);
+            fresh = true;
+            continue;
+          }
           task.future().complete(task.update().result(base));
           return;
         }
@@ -616,6 +646,7 @@ public final class NamespaceService {
         }
         backoff(attempt);
         base = rebase(h, base);
+        fresh = true;
       }
     } catch (Throwable t) {
       task.future().completeExceptionally(t);
@@ -626,9 +657,23 @@ public final class NamespaceService {
   private record Plan(
       List<CommitTask.Write> accepted,
       Map<CommitTask.Write, List<WalRecord>> records,
+      Map<CommitTask.Write, Object> refused,
       Map<String, WriterState> writers,
       Integer dimension,
-      DistanceMetric metric) {}
+      DistanceMetric metric) {
+
+    /** Completes the writes deduplicated (with a result) or refused (with an exception). */
+    void completeRefused() {
+      refused.forEach(
+          (w, outcome) -> {
+            if (outcome instanceof WriteResult r) {
+              w.future().complete(r);
+            } else {
+              w.future().completeExceptionally((Throwable) outcome);
+            }
+          });
+    }
+  }
 
   private void runGroup(NamespaceHandle h, List<CommitTask.Write> group) {
     if (group.isEmpty()) {
@@ -641,9 +686,19 @@ public final class NamespaceService {
     int walRecords = 0;
     List<CommitTask.Write> pending = new ArrayList<>(group);
     try {
-      Manifest base = commitBase(h);
+      Base start = commitBase(h);
+      Manifest base = start.manifest();
+      boolean fresh = start.fresh();
       for (int attempt = 1; ; attempt++) {
         Plan plan = plan(ns, base, pending);
+        if (!plan.refused().isEmpty()) {
+          if (!fresh) {
+            base = rebase(h, base);
+            fresh = true;
+            continue;
+          }
+          plan.completeRefused();
+        }
         pending = plan.accepted();
         if (pending.isEmpty()) {
           deleteQuietly(walKey);
@@ -727,6 +782,7 @@ public final class NamespaceService {
         }
         backoff(attempt);
         base = rebase(h, base);
+        fresh = true;
       }
     } catch (Throwable t) {
       for (CommitTask.Write w : pending) {
@@ -737,8 +793,8 @@ public final class NamespaceService {
 
   /**
    * Checks each write against the base (existence, if_version, idempotency keys, writer epochs
-   * and positions, vector dimension): writes that are deduplicated or refused are completed here;
-   * the rest are accepted, with their WAL records.
+   * and positions, vector dimension): writes are either accepted, with their WAL records, or
+   * refused (deduplicated with a result, or failed with an exception) for the caller to complete.
    */
   private Plan plan(NamespacePath ns, Manifest base, List<CommitTask.Write> group) {
     boolean live = base != null && !base.deleted();
@@ -747,6 +803,7 @@ public final class NamespaceService {
     DistanceMetric metric = live ? base.distanceMetric() : null;
     List<CommitTask.Write> accepted = new ArrayList<>();
     Map<CommitTask.Write, List<WalRecord>> records = new IdentityHashMap<>();
+    Map<CommitTask.Write, Object> refused = new IdentityHashMap<>();
     long now = clock.millis();
     for (CommitTask.Write w : group) {
       WriteRequest req = w.request();
@@ -769,10 +826,10 @@ public final class NamespaceService {
         if (req.idempotencyKey() != null && live) {
           IdempotencyRecord done = findIdempotency(base, keyHash(req.idempotencyKey()));
           if (done != null) {
-            w.future()
-                .complete(
-                    new WriteResult(
-                        done.version(), done.firstSeq(), done.lastSeq(), done.records(), true));
+            refused.put(
+                w,
+                new WriteResult(
+                    done.version(), done.firstSeq(), done.lastSeq(), done.records(), true));
             continue;
           }
         }
@@ -794,7 +851,7 @@ public final class NamespaceService {
             throw new WriterFencedException(ns.toString(), pos.writerId(), pos.epoch(), stored.epoch());
           }
           if (stored.position() != null && pos.position() <= stored.position()) {
-            w.future().complete(new WriteResult(base.version(), 0, 0, 0, true));
+            refused.put(w, new WriteResult(base.version(), 0, 0, 0, true));
             continue;
           }
           claimed = new WriterState(pos.epoch(), pos.position(), now);
@@ -826,10 +883,10 @@ public final class NamespaceService {
         accepted.add(w);
         records.put(w, recs);
       } catch (ShoalException e) {
-        w.future().completeExceptionally(e);
+        refused.put(w, e);
       }
     }
-    return new Plan(accepted, records, writers, dimension, metric);
+    return new Plan(accepted, records, refused, writers, dimension, metric);
   }
 
   /** The ids a delete-by-filter removes: matches in the base after the request's own records. */

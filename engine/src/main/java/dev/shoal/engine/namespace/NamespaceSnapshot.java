@@ -3,35 +3,64 @@ package dev.shoal.engine.namespace;
 import dev.shoal.engine.cache.MemoryCache;
 import dev.shoal.engine.manifest.Manifest;
 import dev.shoal.engine.model.Document;
+import dev.shoal.engine.segment.Segment;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * A namespace as of one manifest version, ready to answer reads: the WAL tail folded into the
- * newest state per id. Immutable and thread-safe; built by {@link SnapshotLoader}, which reuses
- * the previous version's snapshot when the new version only appended batches.
+ * A namespace as of one manifest version, ready to answer reads: its segments, each with the set
+ * of entries still live (not shadowed by a newer segment or the WAL tail), and the WAL tail folded
+ * into the newest state per id. Newer always wins: the tail over every segment, a later segment
+ * over an earlier one.
+ *
+ * <p>Immutable and thread-safe; built by {@link SnapshotLoader}, which reuses the decoded segments
+ * and the previous snapshot's tail where it can.
  */
 public final class NamespaceSnapshot implements MemoryCache.Weighted {
+
+  /**
+   * A segment as this snapshot sees it.
+   *
+   * @param live bit per ordinal: a document that is not a tombstone and not shadowed
+   */
+  public record SegmentView(Segment segment, long[] live, int liveCount) {
+    public boolean isLive(int ord) {
+      return (live[ord >>> 6] & (1L << (ord & 63))) != 0;
+    }
+  }
+
   private final Manifest manifest;
+  private final List<SegmentView> segments;
   private final Map<String, TailEntry> tail;
-  private final int liveCount;
+  private final long liveCount;
   private final long weightBytes;
   private final int walBatchesFolded;
 
   NamespaceSnapshot(
-      Manifest manifest, Map<String, TailEntry> tail, int walBatchesFolded, long weightBytes) {
+      Manifest manifest,
+      List<SegmentView> segments,
+      Map<String, TailEntry> tail,
+      int walBatchesFolded,
+      long tailWeightBytes) {
     this.manifest = manifest;
+    this.segments = List.copyOf(segments);
     this.tail = Collections.unmodifiableMap(tail);
     this.walBatchesFolded = walBatchesFolded;
-    this.weightBytes = weightBytes;
-    int live = 0;
+    long live = 0;
     for (TailEntry e : tail.values()) {
       if (e.document() != null) {
         live++;
       }
     }
+    long weight = tailWeightBytes;
+    for (SegmentView s : segments) {
+      live += s.liveCount();
+      weight += 8L * s.live().length + 64; // the segments themselves are cached on their own
+    }
     this.liveCount = live;
+    this.weightBytes = weight;
   }
 
   public Manifest manifest() {
@@ -42,10 +71,25 @@ public final class NamespaceSnapshot implements MemoryCache.Weighted {
     return manifest.version();
   }
 
+  /** Segments, oldest first. */
+  public List<SegmentView> segments() {
+    return segments;
+  }
+
   /** The live document with this id, or null. */
   public Document get(String id) {
     TailEntry e = tail.get(id);
-    return e == null ? null : e.document();
+    if (e != null) {
+      return e.document();
+    }
+    for (int i = segments.size() - 1; i >= 0; i--) {
+      Segment s = segments.get(i).segment();
+      int ord = s.ordinalOf(id);
+      if (ord >= 0) {
+        return s.document(ord); // null for a tombstone
+      }
+    }
+    return null;
   }
 
   /** Number of live documents. */
@@ -53,8 +97,21 @@ public final class NamespaceSnapshot implements MemoryCache.Weighted {
     return liveCount;
   }
 
-  /** Visits every live document (in no particular order). */
+  /** Visits every live document, segments first (oldest to newest), then the tail. */
   public void forEachLive(Consumer<Document> action) {
+    for (SegmentView v : segments) {
+      Segment s = v.segment();
+      for (int ord = 0; ord < s.size(); ord++) {
+        if (v.isLive(ord)) {
+          action.accept(s.document(ord));
+        }
+      }
+    }
+    forEachLiveInTail(action);
+  }
+
+  /** Visits the live documents of the WAL tail. */
+  public void forEachLiveInTail(Consumer<Document> action) {
     for (TailEntry e : tail.values()) {
       if (e.document() != null) {
         action.accept(e.document());
@@ -62,7 +119,7 @@ public final class NamespaceSnapshot implements MemoryCache.Weighted {
     }
   }
 
-  /** Documents scanned without an index (the WAL tail). */
+  /** Documents of the WAL tail (scanned without an index). */
   public long exhaustiveDocs() {
     return tail.size();
   }

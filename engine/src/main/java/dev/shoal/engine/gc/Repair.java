@@ -1,0 +1,155 @@
+package dev.shoal.engine.gc;
+
+import dev.shoal.engine.RepairReport;
+import dev.shoal.engine.cache.ObjectCache;
+import dev.shoal.engine.manifest.GarbageRef;
+import dev.shoal.engine.manifest.Manifest;
+import dev.shoal.engine.manifest.ManifestStore;
+import dev.shoal.engine.manifest.NamespaceLayout;
+import dev.shoal.engine.model.NamespacePath;
+import dev.shoal.engine.storage.ObjectInfo;
+import dev.shoal.engine.storage.ObjectStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rebuilds a project's table of shared objects from its live manifests and, optionally, sweeps
+ * objects no manifest references (leaks of crashed or failed operations).
+ *
+ * <p>Safe to run while writers are active: nothing younger than the grace period is swept (an
+ * in-flight write's object is not referenced yet), and table entries younger than the grace
+ * period are kept (an in-flight branch records its sharing before committing its manifest).
+ *
+ * <p>Thread-safe.
+ */
+public final class Repair {
+  private static final Logger LOG = LoggerFactory.getLogger(Repair.class);
+
+  private final ObjectStore store;
+  private final ManifestStore manifests;
+  private final RefTableStore refs;
+  private final ObjectCache cache;
+  private final Clock clock;
+  private final Duration grace;
+
+  public Repair(
+      ObjectStore store,
+      ManifestStore manifests,
+      RefTableStore refs,
+      ObjectCache cache,
+      Clock clock,
+      Duration grace) {
+    this.store = store;
+    this.manifests = manifests;
+    this.refs = refs;
+    this.cache = cache;
+    this.clock = clock;
+    this.grace = grace;
+  }
+
+  public RepairReport repair(String org, String project, boolean sweep) {
+    NamespacePath.validateComponent(org, "organization");
+    NamespacePath.validateComponent(project, "project");
+    long now = clock.millis();
+    long youngest = now - grace.toMillis();
+    String nsPrefix = NamespaceLayout.namespacesPrefix(org, project);
+    Set<String> names = new TreeSet<>();
+    for (ObjectInfo o : store.list(nsPrefix)) {
+      String rest = o.key().substring(nsPrefix.length());
+      int slash = rest.indexOf('/');
+      if (slash > 0) {
+        names.add(rest.substring(0, slash));
+      }
+    }
+    String headsPrefix = NamespaceLayout.headsPrefix(org, project);
+    for (ObjectInfo o : store.list(headsPrefix)) {
+      names.add(o.key().substring(headsPrefix.length()));
+    }
+
+    Map<String, Set<String>> holders = new HashMap<>();
+    int live = 0;
+    for (String name : names) {
+      NamespacePath ns;
+      try {
+        ns = NamespacePath.of(org, project, name);
+      } catch (RuntimeException e) {
+        LOG.warn("Skipping object folder with an invalid namespace name: {}{}", nsPrefix, name);
+        continue;
+      }
+      Optional<Manifest> latest = manifests.readLatest(ns, null); // also heals heads
+      manifests.expireVersions(ns);
+      if (latest.isEmpty() || latest.get().deleted()) {
+        continue;
+      }
+      live++;
+      for (String key : latest.get().liveObjectKeys()) {
+        holders.computeIfAbsent(key, k -> new TreeSet<>()).add(name);
+      }
+      for (GarbageRef g : latest.get().garbage()) {
+        holders.computeIfAbsent(g.key(), k -> new TreeSet<>()).add(name);
+      }
+    }
+
+    RefTable table =
+        refs.update(
+            org,
+            project,
+            current -> {
+              Map<String, Map<String, Long>> rebuilt = new TreeMap<>();
+              holders.forEach(
+                  (key, nss) -> {
+                    if (nss.size() > 1) {
+                      Map<String, Long> h = new TreeMap<>();
+                      Map<String, Long> old = current.getOrDefault(key, Map.of());
+                      for (String n : nss) {
+                        h.put(n, old.getOrDefault(n, now));
+                      }
+                      rebuilt.put(key, h);
+                    }
+                  });
+              // Keep recent entries: a branch in flight records them before its manifest exists.
+              current.forEach(
+                  (key, h) ->
+                      h.forEach(
+                          (n, at) -> {
+                            if (at > youngest) {
+                              rebuilt.computeIfAbsent(key, k -> new TreeMap<>()).put(n, at);
+                            }
+                          }));
+              return rebuilt.equals(current) ? null : rebuilt;
+            });
+
+    int swept = 0;
+    long sweptBytes = 0;
+    if (sweep) {
+      for (ObjectInfo o : store.list(nsPrefix)) {
+        String key = o.key();
+        String rest = key.substring(nsPrefix.length());
+        int slash = rest.indexOf('/');
+        String kind = slash < 0 ? "" : rest.substring(slash + 1);
+        if (!(kind.startsWith("wal/") || kind.startsWith("segments/"))) {
+          continue; // manifests expire on their own; leases are tiny and expire
+        }
+        if (holders.containsKey(key) || table.refs().containsKey(key)) {
+          continue;
+        }
+        if (o.lastModifiedMillis() > youngest) {
+          continue; // may belong to a write in flight
+        }
+        store.delete(key);
+        cache.invalidate(key);
+        swept++;
+        sweptBytes += o.size();
+      }
+    }
+    return new RepairReport(live, table.refs().size(), swept, sweptBytes, holders.size());
+  }
+}

@@ -1,0 +1,186 @@
+package dev.shoal.engine.segment;
+
+import dev.shoal.engine.internal.ByteWriter;
+import dev.shoal.engine.internal.Checksums;
+import dev.shoal.engine.internal.DocumentCodec;
+import dev.shoal.engine.model.DistanceMetric;
+import dev.shoal.engine.model.Document;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Encodes sorted entries into a segment object (see {@link SegmentFormat}). Stateless; each call
+ * builds one segment in memory.
+ */
+public final class SegmentWriter {
+
+  /**
+   * A segment's bytes and what the manifest records about it.
+   *
+   * @param sections {@code name -> [offset, length, crc32c]}
+   */
+  public record Written(
+      byte[] bytes,
+      Map<String, long[]> sections,
+      int liveDocs,
+      int tombstones,
+      long minSeq,
+      long maxSeq) {}
+
+  private SegmentWriter() {}
+
+  /**
+   * Writes a segment.
+   *
+   * @param entries sorted by id, ids unique
+   * @param metric the namespace's metric (recorded for the indexes)
+   * @throws IllegalArgumentException if the entries are not sorted or mix vector dimensions
+   */
+  public static Written write(List<SegmentEntry> entries, DistanceMetric metric) {
+    int n = entries.size();
+    int dim = 0;
+    int live = 0;
+    long minSeq = Long.MAX_VALUE;
+    long maxSeq = 0;
+    TreeSet<String> attrNames = new TreeSet<>();
+    for (int i = 0; i < n; i++) {
+      SegmentEntry e = entries.get(i);
+      if (i > 0 && entries.get(i - 1).id().compareTo(e.id()) >= 0) {
+        throw new IllegalArgumentException(
+            "Cannot write segment: entries not sorted by id at " + e.id());
+      }
+      minSeq = Math.min(minSeq, e.seq());
+      maxSeq = Math.max(maxSeq, e.seq());
+      Document d = e.document();
+      if (d != null) {
+        live++;
+        attrNames.addAll(d.attrs().keySet());
+        if (d.vector() != null) {
+          if (dim != 0 && dim != d.vector().length) {
+            throw new IllegalArgumentException(
+                "Cannot write segment: vector dimensions " + dim + " and " + d.vector().length);
+          }
+          dim = d.vector().length;
+        }
+      }
+    }
+    if (n == 0) {
+      minSeq = 0;
+    }
+
+    ByteWriter out = new ByteWriter(1024 + n * 64);
+    out.writeInt(SegmentFormat.MAGIC);
+    out.writeByte(SegmentFormat.FORMAT_VERSION);
+    Map<String, long[]> sections = new LinkedHashMap<>();
+
+    int start = out.size();
+    out.writeVarInt(n);
+    out.writeVarInt(live);
+    out.writeVarInt(dim);
+    out.writeByte(metric.ordinal());
+    out.writeVarLong(minSeq);
+    out.writeVarLong(maxSeq);
+    out.writeVarInt(attrNames.size());
+    for (String name : attrNames) {
+      out.writeString(name);
+    }
+    section(out, sections, SegmentFormat.META, start);
+
+    start = out.size();
+    for (SegmentEntry e : entries) {
+      out.writeString(e.id());
+    }
+    long prev = 0;
+    for (SegmentEntry e : entries) {
+      out.writeZLong(e.seq() - prev);
+      prev = e.seq();
+    }
+    writeBits(out, entries, e -> e.tombstone());
+    section(out, sections, SegmentFormat.IDS, start);
+
+    start = out.size();
+    for (String name : attrNames) {
+      out.writeString(name);
+      for (SegmentEntry e : entries) {
+        DocumentCodec.writeValue(out, e.document() == null ? null : e.document().attrs().get(name));
+      }
+    }
+    section(out, sections, SegmentFormat.ATTRS, start);
+
+    start = out.size();
+    writeBits(out, entries, e -> e.document() != null && e.document().vector() != null);
+    for (SegmentEntry e : entries) {
+      if (e.document() != null && e.document().vector() != null) {
+        out.writeFloats(e.document().vector(), 0, dim);
+      }
+    }
+    section(out, sections, SegmentFormat.VECTORS, start);
+
+    start = out.size();
+    ByteWriter rows = new ByteWriter(n * 16);
+    int[] offsets = new int[n + 1];
+    for (int i = 0; i < n; i++) {
+      offsets[i] = rows.size();
+      Document d = entries.get(i).document();
+      if (d == null) {
+        rows.writeByte(0);
+        continue;
+      }
+      rows.writeByte(d.sparse() == null ? 1 : 2);
+      rows.writeVarInt(d.text().size());
+      for (Map.Entry<String, String> t : d.text().entrySet()) {
+        rows.writeString(t.getKey());
+        rows.writeString(t.getValue());
+      }
+      if (d.sparse() != null) {
+        DocumentCodec.writeSparse(rows, d.sparse());
+      }
+    }
+    offsets[n] = rows.size();
+    for (int off : offsets) {
+      out.writeInt(off);
+    }
+    out.writeBytes(rows.array(), 0, rows.size());
+    section(out, sections, SegmentFormat.STORED, start);
+
+    long directory = out.size();
+    out.writeVarInt(sections.size());
+    for (Map.Entry<String, long[]> s : sections.entrySet()) {
+      out.writeString(s.getKey());
+      out.writeLong(s.getValue()[0]);
+      out.writeLong(s.getValue()[1]);
+      out.writeInt((int) s.getValue()[2]);
+    }
+    out.writeLong(directory);
+    Checksums.writeFooter(out);
+    return new Written(out.toByteArray(), sections, live, n - live, minSeq, maxSeq);
+  }
+
+  private static void section(ByteWriter out, Map<String, long[]> sections, String name, int start) {
+    int length = out.size() - start;
+    sections.put(
+        name, new long[] {start, length, Checksums.crc32c(out.array(), start, length) & 0xFFFFFFFFL});
+  }
+
+  private static void writeBits(
+      ByteWriter out, List<SegmentEntry> entries, java.util.function.Predicate<SegmentEntry> bit) {
+    int n = entries.size();
+    byte[] bits = new byte[(n + 7) / 8];
+    for (int i = 0; i < n; i++) {
+      if (bit.test(entries.get(i))) {
+        bits[i >>> 3] |= (byte) (1 << (i & 7));
+      }
+    }
+    out.writeBytes(bits, 0, bits.length);
+  }
+
+  /** Sorts entries by id (a helper for callers that build them from a map). */
+  public static List<SegmentEntry> sorted(java.util.Collection<SegmentEntry> entries) {
+    List<SegmentEntry> out = new ArrayList<>(entries);
+    out.sort(java.util.Comparator.comparing(SegmentEntry::id));
+    return out;
+  }
+}

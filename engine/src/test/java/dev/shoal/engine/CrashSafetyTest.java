@@ -1,0 +1,268 @@
+package dev.shoal.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shoal.engine.manifest.Manifest;
+import dev.shoal.engine.manifest.ManifestStore;
+import dev.shoal.engine.model.DistanceMetric;
+import dev.shoal.engine.model.Document;
+import dev.shoal.engine.model.DocumentPatch;
+import dev.shoal.engine.model.NamespacePath;
+import dev.shoal.engine.query.Filter;
+import dev.shoal.engine.query.QueryRequest;
+import dev.shoal.engine.query.QueryRow;
+import dev.shoal.engine.storage.InMemoryObjectStore;
+import dev.shoal.engine.storage.StorageException;
+import dev.shoal.engine.testing.FaultInjectingObjectStore;
+import dev.shoal.engine.testing.FaultInjectingObjectStore.Mode;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Fails or "crashes" the store at every mutating step of a scenario that exercises every kind of
+ * mutation, then opens the store with a fresh engine and checks: no manifest references a missing
+ * object, every acknowledged operation is visible, and an operation that failed is either wholly
+ * visible or not at all.
+ */
+class CrashSafetyTest {
+  private static final NamespacePath A = NamespacePath.parse("acme/crash/a");
+  private static final NamespacePath B = NamespacePath.parse("acme/crash/b");
+  private static final String WRITER = "kafka/c/t/0";
+
+  /** The expected documents of each namespace. */
+  static final class Model {
+    final Map<NamespacePath, Map<String, Document>> docs = new HashMap<>();
+
+    Model copy() {
+      Model m = new Model();
+      docs.forEach((k, v) -> m.docs.put(k, new TreeMap<>(v)));
+      return m;
+    }
+
+    Map<String, Document> of(NamespacePath ns) {
+      return docs.computeIfAbsent(ns, k -> new TreeMap<>());
+    }
+  }
+
+  /** A step of the scenario: what it does to the engine, and to the model when it happened. */
+  private record Op(String name, Consumer<Engine> run, Consumer<Model> apply) {}
+
+  private static Document doc(String id, float x, Map<String, Object> attrs) {
+    return new Document(id, new float[] {x, 1 - x}, null, Map.of("body", "text of " + id), attrs);
+  }
+
+  static List<Op> scenario() {
+    Document a = doc("a", 0.1f, Map.of("lang", "en"));
+    Document b = doc("b", 0.2f, Map.of("lang", "fr"));
+    Document c = doc("c", 0.3f, Map.of("lang", "en"));
+    Document d = doc("d", 0.4f, Map.of("lang", "de"));
+    Document e = doc("e", 0.5f, Map.of());
+    Document x = doc("x", 0.6f, Map.of());
+    Document y = doc("y", 0.7f, Map.of());
+    Map<String, Object> change = new HashMap<>();
+    change.put("lang", null);
+    change.put("year", 2025);
+    DocumentPatch patch = DocumentPatch.attrs("a", change);
+    List<Op> ops = new ArrayList<>();
+    ops.add(
+        new Op(
+            "create",
+            en -> en.createNamespace(A, DistanceMetric.COSINE, Map.of("team", "search")),
+            m -> m.of(A)));
+    ops.add(
+        new Op(
+            "upsert",
+            en -> en.write(A, WriteRequest.upsert(List.of(a, b))),
+            m -> {
+              m.of(A).put("a", a);
+              m.of(A).put("b", b);
+            }));
+    ops.add(
+        new Op(
+            "claim and positioned write",
+            en -> {
+              WriterClaim claim = en.claimWriter(A, WRITER, false, null);
+              en.write(
+                  A,
+                  WriteRequest.builder()
+                      .upsert(c)
+                      .writerPosition(new WriterPosition(WRITER, claim.epoch(), 5))
+                      .build());
+            },
+            m -> m.of(A).put("c", c)));
+    ops.add(
+        new Op(
+            "patch",
+            en -> en.write(A, WriteRequest.builder().patch(patch).build()),
+            m -> m.of(A).computeIfPresent("a", (id, old) -> patch.applyTo(old))));
+    ops.add(
+        new Op(
+            "delete",
+            en -> en.write(A, WriteRequest.delete(List.of("b"))),
+            m -> m.of(A).remove("b")));
+    ops.add(new Op("labels", en -> en.updateLabels(A, Map.of("team", "ml")), m -> {}));
+    ops.add(
+        new Op(
+            "delete by filter",
+            en ->
+                en.write(
+                    A,
+                    WriteRequest.builder()
+                        .upsert(d)
+                        .deleteByFilter(Filter.Compare.of("lang", Filter.Op.Eq, "en"))
+                        .build()),
+            m -> {
+              m.of(A).values().removeIf(doc -> "en".equals(doc.attrs().get("lang")));
+              m.of(A).put("d", d);
+            }));
+    ops.add(
+        new Op(
+            "idempotent write",
+            en -> en.write(A, WriteRequest.builder().upsert(e).idempotencyKey("k1").build()),
+            m -> m.of(A).put("e", e)));
+    ops.add(
+        new Op(
+            "auto-create other namespace",
+            en -> en.write(B, WriteRequest.upsert(List.of(x))),
+            m -> m.of(B).put("x", x)));
+    ops.add(new Op("delete namespace", en -> en.deleteNamespace(B), m -> m.docs.remove(B)));
+    ops.add(
+        new Op(
+            "recreate by write",
+            en -> en.write(B, WriteRequest.upsert(List.of(y))),
+            m -> m.of(B).put("y", y)));
+    return ops;
+  }
+
+  private static Engine engine(FaultInjectingObjectStore store) {
+    return Engine.builder()
+        .store(store)
+        .backgroundExecutor(Runnable::run)
+        .config(EngineConfig.builder().autoCompact(false).build())
+        .build();
+  }
+
+  private static int mutationsOfCleanRun() {
+    FaultInjectingObjectStore store = new FaultInjectingObjectStore(new InMemoryObjectStore());
+    try (Engine e = engine(store)) {
+      for (Op op : scenario()) {
+        op.run().accept(e);
+      }
+    }
+    return store.mutations();
+  }
+
+  static Stream<Arguments> faults() {
+    int n = mutationsOfCleanRun();
+    List<Arguments> out = new ArrayList<>();
+    for (int step = 1; step <= n; step++) {
+      out.add(Arguments.of(step, Mode.FAIL_BEFORE, false));
+      out.add(Arguments.of(step, Mode.FAIL_AFTER, false));
+      out.add(Arguments.of(step, Mode.CRASH, false));
+      out.add(Arguments.of(step, Mode.CRASH, true));
+    }
+    return out.stream();
+  }
+
+  @ParameterizedTest(name = "step {0}, {1}, effect {2}")
+  @MethodSource("faults")
+  void invariantsHoldAfterFaultAtEveryStep(int step, Mode mode, boolean crashAfterEffect) {
+    InMemoryObjectStore backing = new InMemoryObjectStore();
+    FaultInjectingObjectStore store =
+        new FaultInjectingObjectStore(backing).failAt(step, mode, crashAfterEffect);
+    // Two candidate states: the failed operation did not happen, or it did.
+    Model without = new Model();
+    Model with = null;
+    String failed = null;
+    try (Engine e = engine(store)) {
+      for (Op op : scenario()) {
+        try {
+          op.run().accept(e);
+        } catch (ShoalException ex) {
+          if (failed != null) {
+            // Only a consequence of the first failure (such as deleting a namespace whose
+            // creation failed) may fail now, and then it changed nothing.
+            assertThat(ex).isNotInstanceOf(StorageException.class);
+            continue;
+          }
+          failed = op.name();
+          with = without.copy();
+          op.apply().accept(with);
+          if (store.crashed()) {
+            break; // a crashed process does nothing more
+          }
+          continue;
+        }
+        op.apply().accept(without);
+        if (with != null) {
+          op.apply().accept(with);
+        }
+      }
+    }
+    try (Engine fresh =
+        Engine.builder()
+            .store(backing)
+            .config(EngineConfig.builder().autoCompact(false).build())
+            .build()) {
+      checkNoMissingObjects(backing);
+      Map<NamespacePath, Map<String, Document>> seen = contents(fresh);
+      if (with == null) {
+        assertThat(seen).as("no operation failed").isEqualTo(nonEmpty(without));
+      } else {
+        assertThat(seen)
+            .as("after \"%s\" failed, the state is as if it happened or not", failed)
+            .isIn(nonEmpty(without), nonEmpty(with));
+      }
+    }
+  }
+
+  /** Namespaces that exist (a deleted one is absent; an existing empty one is present). */
+  private static Map<NamespacePath, Map<String, Document>> nonEmpty(Model m) {
+    return m.docs;
+  }
+
+  /** Every object the newest manifest of every namespace references exists. */
+  private static void checkNoMissingObjects(InMemoryObjectStore store) {
+    ManifestStore manifests = new ManifestStore(store, Clock.systemUTC(), Duration.ofMinutes(10), 10);
+    for (NamespacePath ns : List.of(A, B)) {
+      Optional<Manifest> m = manifests.readLatest(ns, null);
+      if (m.isEmpty() || m.get().deleted()) {
+        continue;
+      }
+      for (String key : m.get().liveObjectKeys()) {
+        assertThat(store.stat(key)).as("object %s referenced by %s", key, ns).isPresent();
+      }
+    }
+  }
+
+  private static Map<NamespacePath, Map<String, Document>> contents(Engine engine) {
+    Map<NamespacePath, Map<String, Document>> out = new HashMap<>();
+    for (NamespacePath ns : List.of(A, B)) {
+      if (!engine.namespaceExists(ns)) {
+        continue;
+      }
+      Map<String, Document> docs = new TreeMap<>();
+      for (QueryRow row :
+          engine
+              .query(
+                  ns,
+                  QueryRequest.builder().topK(10_000).includeText(true).includeVector(true).build())
+              .rows()) {
+        docs.put(row.id(), new Document(row.id(), row.vector(), row.sparse(), row.text(), row.attrs()));
+      }
+      out.put(ns, docs);
+    }
+    return out;
+  }
+}
