@@ -215,7 +215,7 @@ public final class ShoalSinkConfig extends AbstractConfig {
             NAMESPACE_DISTANCE_METRIC,
             Type.STRING,
             "cosine",
-            ConfigDef.CaseInsensitiveValidString.in("cosine", "euclidean", "dot"),
+            OneOf.of("cosine", "euclidean", "dot"),
             Importance.MEDIUM,
             "Distance metric of namespaces the connector creates; an existing namespace keeps its"
                 + " own.",
@@ -229,7 +229,7 @@ public final class ShoalSinkConfig extends AbstractConfig {
             ID_SOURCE,
             Type.STRING,
             "key",
-            ConfigDef.CaseInsensitiveValidString.in("key", "field", "header", "kafka"),
+            OneOf.of("key", "field", "header", "kafka"),
             Importance.HIGH,
             "Where the document id comes from: 'key' (the record key: a string, an integer, or a"
                 + " struct or map with exactly one field), 'field' (the value field named by "
@@ -324,7 +324,7 @@ public final class ShoalSinkConfig extends AbstractConfig {
             WRITE_MODE,
             Type.STRING,
             "upsert",
-            ConfigDef.CaseInsensitiveValidString.in("upsert", "patch"),
+            OneOf.of("upsert", "patch"),
             Importance.HIGH,
             "'upsert' replaces the whole document; 'patch' merges the record's fields into the"
                 + " stored document (a null field removes the attribute, a patch of a missing"
@@ -348,7 +348,7 @@ public final class ShoalSinkConfig extends AbstractConfig {
             CDC_FORMAT,
             Type.STRING,
             "none",
-            ConfigDef.CaseInsensitiveValidString.in("none", "debezium"),
+            OneOf.of("none", "debezium"),
             Importance.MEDIUM,
             "'debezium': values are Debezium change events; op=d deletes (id from the key, or from"
                 + " 'before' with "
@@ -569,11 +569,11 @@ public final class ShoalSinkConfig extends AbstractConfig {
   }
 
   public DistanceMetric distanceMetric() {
-    return DistanceMetric.parse(getString(NAMESPACE_DISTANCE_METRIC));
+    return DistanceMetric.parse(getString(NAMESPACE_DISTANCE_METRIC).trim());
   }
 
   public IdSource idSource() {
-    return IdSource.valueOf(getString(ID_SOURCE).toUpperCase(Locale.ROOT));
+    return IdSource.valueOf(getString(ID_SOURCE).trim().toUpperCase(Locale.ROOT));
   }
 
   public String idField() {
@@ -601,7 +601,7 @@ public final class ShoalSinkConfig extends AbstractConfig {
   }
 
   public WriteMode writeMode() {
-    return WriteMode.valueOf(getString(WRITE_MODE).toUpperCase(Locale.ROOT));
+    return WriteMode.valueOf(getString(WRITE_MODE).trim().toUpperCase(Locale.ROOT));
   }
 
   public boolean deleteOnNull() {
@@ -609,7 +609,7 @@ public final class ShoalSinkConfig extends AbstractConfig {
   }
 
   public CdcFormat cdcFormat() {
-    return CdcFormat.valueOf(getString(CDC_FORMAT).toUpperCase(Locale.ROOT));
+    return CdcFormat.valueOf(getString(CDC_FORMAT).trim().toUpperCase(Locale.ROOT));
   }
 
   public int batchMaxDocs() {
@@ -735,6 +735,32 @@ public final class ShoalSinkConfig extends AbstractConfig {
     }
   }
 
+  /** One of a few names, ignoring case; lists them in a stable order. */
+  static final class OneOf implements ConfigDef.Validator {
+    private final List<String> names;
+
+    private OneOf(List<String> names) {
+      this.names = names;
+    }
+
+    static OneOf of(String... names) {
+      return new OneOf(List.of(names));
+    }
+
+    @Override
+    public void ensureValid(String name, Object value) {
+      String text = value == null ? null : value.toString().trim().toLowerCase(Locale.ROOT);
+      if (text == null || !names.contains(text)) {
+        throw new ConfigException(name, value, "Cannot accept it: use one of " + this);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return String.join(", ", names);
+    }
+  }
+
   /** Checks the namespace template's syntax and literal parts. */
   static final class NamespaceTemplateValidator implements ConfigDef.Validator {
     @Override
@@ -762,7 +788,7 @@ public final class ShoalSinkConfig extends AbstractConfig {
       out.put(group, new ArrayList<>());
     }
     for (ConfigDef.ConfigKey key : CONFIG_DEF.configKeys().values()) {
-      if (key.group != null) {
+      if (!key.internalConfig && key.group != null && out.containsKey(key.group)) {
         out.get(key.group).add(key.name);
       }
     }
