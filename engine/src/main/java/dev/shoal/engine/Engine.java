@@ -10,13 +10,14 @@ import dev.shoal.engine.cache.PinSet;
 import dev.shoal.engine.gc.Reclaimer;
 import dev.shoal.engine.gc.RefTableStore;
 import dev.shoal.engine.gc.Repair;
-import dev.shoal.engine.namespace.Branching;
-import dev.shoal.engine.namespace.Compactor;
+import dev.shoal.engine.index.text.TextAnalyzerOptions;
 import dev.shoal.engine.manifest.Manifest;
 import dev.shoal.engine.manifest.ManifestStore;
 import dev.shoal.engine.model.DistanceMetric;
 import dev.shoal.engine.model.Document;
 import dev.shoal.engine.model.NamespacePath;
+import dev.shoal.engine.namespace.Branching;
+import dev.shoal.engine.namespace.Compactor;
 import dev.shoal.engine.namespace.NamespaceService;
 import dev.shoal.engine.namespace.NamespaceSnapshot;
 import dev.shoal.engine.namespace.SnapshotLoader;
@@ -25,27 +26,31 @@ import dev.shoal.engine.query.QueryRequest;
 import dev.shoal.engine.query.QueryResult;
 import dev.shoal.engine.storage.ObjectStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine: namespaces of documents on an object store, with durable writes, exactly-once
- * writer positions and queries. Every other module (the Kafka Connect and Flink sinks, the query
- * server) wraps one.
+ * The engine: namespaces of documents on an object store, with durable writes, exactly-once writer
+ * positions and queries. Every other module (the Kafka Connect and Flink sinks, the query server)
+ * wraps one.
  *
  * <p>Any number of engines, in any number of processes, may share one store and write the same
  * namespaces: commits are compare-and-swap creations of manifest versions (see {@link
@@ -66,6 +71,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Engine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+  // An explicit compaction waits this long for one already running (say, in the background).
+  private static final Duration EXPLICIT_COMPACTION_WAIT = Duration.ofMinutes(2);
 
   private final ObjectStore store;
   private final boolean ownsStore;
@@ -73,6 +80,7 @@ public final class Engine implements AutoCloseable {
   private final Clock clock;
   private final ExecutorService ownedCommitExecutor;
   private final ExecutorService ownedBackgroundExecutor;
+  private final ExecutorService ownedIoExecutor;
   private final Executor background;
   private final MemoryCache memoryCache;
   private final ObjectCache objectCache;
@@ -101,7 +109,12 @@ public final class Engine implements AutoCloseable {
             config.diskCacheDir() == null
                 ? null
                 : new DiskCache(config.diskCacheDir(), config.diskCacheBytes()));
-    this.snapshots = new SnapshotLoader(objectCache, memoryCache);
+    ThreadPoolExecutor io =
+        new ThreadPoolExecutor(
+            16, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads("shoal-io"));
+    io.allowCoreThreadTimeOut(true);
+    this.ownedIoExecutor = io;
+    this.snapshots = new SnapshotLoader(objectCache, memoryCache, ownedIoExecutor);
     ManifestStore manifests =
         new ManifestStore(store, clock, config.manifestRetention(), config.minRetainedVersions());
     RefTableStore refs = new RefTableStore(store, clock, config.manifestRetention());
@@ -120,8 +133,7 @@ public final class Engine implements AutoCloseable {
     this.compactor = new Compactor(store, namespaces, snapshots, reclaimer, config, clock);
     this.branching =
         new Branching(store, namespaces, objectCache, reclaimer, clock, config.manifestRetention());
-    this.repair =
-        new Repair(store, manifests, refs, objectCache, clock, config.sweepGracePeriod());
+    this.repair = new Repair(store, manifests, refs, objectCache, clock, config.sweepGracePeriod());
     this.pins = new PinSet(store);
   }
 
@@ -142,16 +154,35 @@ public final class Engine implements AutoCloseable {
   // Namespaces
 
   /**
-   * Creates a namespace.
+   * Creates a namespace with the default text analyzer.
    *
    * @throws NamespaceExistsException if it exists
    */
   public NamespaceInfo createNamespace(
       NamespacePath ns, DistanceMetric metric, Map<String, String> labels) {
+    return createNamespace(ns, metric, labels, TextAnalyzerOptions.DEFAULT);
+  }
+
+  /**
+   * Creates a namespace.
+   *
+   * @param textAnalyzer how its text fields are analyzed (stop words, stemming); fixed for life
+   * @throws NamespaceExistsException if it exists
+   */
+  public NamespaceInfo createNamespace(
+      NamespacePath ns,
+      DistanceMetric metric,
+      Map<String, String> labels,
+      TextAnalyzerOptions textAnalyzer) {
     requireNonNull(ns, "namespace is null");
     Manifest m =
         namespaces.create(
-            ns, metric == null ? DistanceMetric.COSINE : metric, labels == null ? Map.of() : labels);
+            ns,
+            metric == null ? DistanceMetric.COSINE : metric,
+            labels == null ? Map.of() : labels,
+            textAnalyzer == null || textAnalyzer.equals(TextAnalyzerOptions.DEFAULT)
+                ? null
+                : textAnalyzer.toMap());
     return info(ns, m);
   }
 
@@ -162,6 +193,18 @@ public final class Engine implements AutoCloseable {
    */
   public NamespaceInfo getNamespace(NamespacePath ns) {
     return info(ns, namespaces.current(ns, Consistency.STRONG));
+  }
+
+  /**
+   * The vector dimension a namespace has pinned, or empty before its first vector. Reads only the
+   * newest manifest (unlike {@link #getNamespace}, which loads the namespace's documents), so
+   * writers can check records before sending them.
+   *
+   * @throws NamespaceNotFoundException if it does not exist
+   */
+  public OptionalInt vectorDimension(NamespacePath ns) {
+    Integer dim = namespaces.current(ns, Consistency.STRONG).vectorDim();
+    return dim == null ? OptionalInt.empty() : OptionalInt.of(dim);
   }
 
   /** Whether the namespace exists now. */
@@ -222,10 +265,11 @@ public final class Engine implements AutoCloseable {
 
   /**
    * Compacts a namespace now: folds WAL batches into segments and merges segments when the
-   * thresholds say so, or everything into one segment with {@code force}.
+   * thresholds say so, or everything into one segment with {@code force}. If another compaction of
+   * the namespace is running, waits for it (up to two minutes) first.
    */
   public CompactionReport compact(NamespacePath ns, boolean force) {
-    return compactor.compact(ns, force);
+    return compactor.compact(ns, force, EXPLICIT_COMPACTION_WAIT);
   }
 
   /**
@@ -282,7 +326,7 @@ public final class Engine implements AutoCloseable {
             () -> {
               compactionsQueued.remove(ns);
               try {
-                compactor.compact(ns, false);
+                compactor.compact(ns, false, Duration.ZERO);
               } catch (NamespaceNotFoundException e) {
                 // deleted meanwhile
               } catch (RuntimeException e) {
@@ -347,8 +391,8 @@ public final class Engine implements AutoCloseable {
 
   /**
    * Claims an exactly-once writer: increments its epoch, which fences any older instance, and
-   * returns the last position committed, from which the caller resumes. Creates the namespace
-   * (with {@code metric}) if it does not exist and {@code createIfMissing} is set.
+   * returns the last position committed, from which the caller resumes. Creates the namespace (with
+   * {@code metric}) if it does not exist and {@code createIfMissing} is set.
    */
   public WriterClaim claimWriter(
       NamespacePath ns, String writerId, boolean createIfMissing, DistanceMetric metric) {
@@ -365,17 +409,17 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Writes a batch as a WAL object without committing it: the first phase of a two-phase sink.
-   * Only upserts, patches and deletes by id can be staged.
+   * Writes a batch as a WAL object without committing it: the first phase of a two-phase sink. Only
+   * upserts, patches and deletes by id can be staged.
    */
   public StagedBatch stage(NamespacePath ns, WriteRequest request) {
     return namespaces.stage(ns, request);
   }
 
   /**
-   * Commits staged batches, in order, as one manifest version, together with the writer
-   * position. If the position is at or below the stored one, nothing is committed and the result
-   * is deduplicated (the staged objects are then garbage the caller may discard).
+   * Commits staged batches, in order, as one manifest version, together with the writer position.
+   * If the position is at or below the stored one, nothing is committed and the result is
+   * deduplicated (the staged objects are then garbage the caller may discard).
    */
   public WriteResult commitStaged(
       NamespacePath ns,
@@ -405,9 +449,9 @@ public final class Engine implements AutoCloseable {
   public QueryResult query(NamespacePath ns, QueryRequest request) {
     long start = System.nanoTime();
     Manifest m = namespaces.current(ns, request.consistency());
-    NamespaceSnapshot cached = snapshots.cached(ns);
-    String cache = cached != null && cached.version() == m.version() ? "hot" : "cold";
-    return queries.execute(snapshots.load(ns, m), request, cache, start);
+    ObjectCache.resetTier();
+    NamespaceSnapshot snapshot = snapshots.load(ns, m);
+    return queries.execute(snapshot, request, ObjectCache.temperature(), start);
   }
 
   /** What the cache tiers did since start. */
@@ -420,13 +464,17 @@ public final class Engine implements AutoCloseable {
   /** Stops the engine's threads (after running queued commits) and closes the store if owned. */
   @Override
   public void close() {
-    ownedCommitExecutor.shutdown();
+    // Background work (compactions) commits through the commit threads: stop it first.
     ownedBackgroundExecutor.shutdown();
     try {
+      ownedBackgroundExecutor.awaitTermination(60, TimeUnit.SECONDS);
+      ownedCommitExecutor.shutdown();
       ownedCommitExecutor.awaitTermination(30, TimeUnit.SECONDS);
-      ownedBackgroundExecutor.awaitTermination(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      ownedCommitExecutor.shutdown();
+      ownedIoExecutor.shutdown();
     }
     if (ownsStore) {
       store.close();
@@ -489,8 +537,8 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Runs background work (head updates, manifest expiry, compaction) on this executor instead
-     * of the engine's own threads; tests pass a direct executor to make it deterministic.
+     * Runs background work (head updates, manifest expiry, compaction) on this executor instead of
+     * the engine's own threads; tests pass a direct executor to make it deterministic.
      */
     public Builder backgroundExecutor(Executor value) {
       backgroundExecutor = requireNonNull(value, "backgroundExecutor is null");

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Tuning of an {@link Engine}. Defaults suit a single server with a few GiB of heap; every value
- * is checked by {@link Builder#build()}.
+ * Tuning of an {@link Engine}. Defaults suit a single server with a few GiB of heap; every value is
+ * checked by {@link Builder#build()}.
  *
  * @param maxBatchDocs most records (upserts + patches + deletes) in one write request
  * @param maxGroupCommitRecords most records one group commit folds into a single WAL object
@@ -15,8 +15,8 @@ import java.time.Duration;
  * @param memoryCacheBytes budget of the in-memory cache of decoded objects and namespace states
  * @param diskCacheDir folder of the local disk cache of raw objects, or null for none
  * @param diskCacheBytes budget of the disk cache
- * @param manifestRetention how long superseded manifest versions and dropped objects are kept,
- *     so that readers pinned to an older version keep working
+ * @param manifestRetention how long superseded manifest versions and dropped objects are kept, so
+ *     that readers pinned to an older version keep working
  * @param minRetainedVersions manifest versions always kept, whatever their age
  * @param idempotencyKeysRetained idempotency keys remembered per namespace
  * @param eventualMaxStaleness how old a cached manifest an {@code eventual} read may use

@@ -3,9 +3,9 @@ package dev.shoal.engine;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The exactly-once coordinates a sink attaches to a write: which writer, under which claimed
- * epoch, up to which position of its input (a Kafka offset, a Flink checkpoint id). The manifest
- * stores the position in the same commit as the data, so a replay at or below it is a no-op.
+ * The exactly-once coordinates a sink attaches to a write: which writer, under which claimed epoch,
+ * up to which position of its input (a Kafka offset, a Flink checkpoint id). The manifest stores
+ * the position in the same commit as the data, so a replay at or below it is a no-op.
  *
  * @param writerId for example {@code kafka/<connector>/<topic>/<partition>}
  * @param epoch the epoch {@link Engine#claimWriter} returned to this instance

@@ -28,7 +28,8 @@ class BadInputTest {
 
   @BeforeEach
   void seed() {
-    engine.write(ns, WriteRequest.upsert(List.of(Document.of("a", new float[] {1, 2, 3}, Map.of()))));
+    engine.write(
+        ns, WriteRequest.upsert(List.of(Document.of("a", new float[] {1, 2, 3}, Map.of()))));
     version = engine.getNamespace(ns).version();
     objects = store.list("").size();
   }
@@ -80,7 +81,11 @@ class BadInputTest {
         .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("Malformed JSON");
     assertThatThrownBy(
-            () -> engine.write(ns, WriteRequest.upsert(List.of(Document.of("b", new float[] {1, Float.NaN, 3}, Map.of())))))
+            () ->
+                engine.write(
+                    ns,
+                    WriteRequest.upsert(
+                        List.of(Document.of("b", new float[] {1, Float.NaN, 3}, Map.of())))))
         .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("not a finite number: NaN");
   }

@@ -27,9 +27,9 @@ import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 /**
- * Several engines on one store write one namespace at once, some writes carrying writer
- * positions, while a fencer steals writers. Afterwards the WAL must hold every acknowledged write
- * exactly once, in sequence order, and nothing deduplicated or fenced.
+ * Several engines on one store write one namespace at once, some writes carrying writer positions,
+ * while a fencer steals writers. Afterwards the WAL must hold every acknowledged write exactly
+ * once, in sequence order, and nothing deduplicated or fenced.
  */
 class ConcurrentWritersTest {
   private static final NamespacePath NS = NamespacePath.parse("acme/race/docs");
@@ -86,7 +86,14 @@ class ConcurrentWritersTest {
                     try {
                       start.await();
                       writeLoop(
-                          engine, writer, random, fencer, engines, threads, writes, log,
+                          engine,
+                          writer,
+                          random,
+                          fencer,
+                          engines,
+                          threads,
+                          writes,
+                          log,
                           "e" + engineIndex + "t" + threadIndex);
                     } catch (Throwable x) {
                       errors.add(x);
@@ -105,7 +112,8 @@ class ConcurrentWritersTest {
       opened.forEach(Engine::close);
     }
     if (!errors.isEmpty()) {
-      AssertionError failure = new AssertionError("writer failed (seed " + seed + ")", errors.get(0));
+      AssertionError failure =
+          new AssertionError("writer failed (seed " + seed + ")", errors.get(0));
       errors.stream().skip(1).forEach(failure::addSuppressed);
       throw failure;
     }
@@ -126,7 +134,7 @@ class ConcurrentWritersTest {
     long epoch = claim.epoch();
     long position = claim.position().orElse(0);
     for (int w = 0; w < writes; w++) {
-      if (fencer && random.nextInt(5) == 0) {
+      if (fencer && w % 2 == 0) {
         String victim = "w-" + random.nextInt(engines) + "-" + (1 + random.nextInt(threads - 1));
         engine.claimWriter(NS, victim, true, null);
       }
@@ -136,10 +144,11 @@ class ConcurrentWritersTest {
       for (int i = 0; i < n; i++) {
         String id = tag + "w" + w + "d" + i;
         ids.add(id);
-        docs.add(Document.of(id, new float[] {random.nextFloat(), random.nextFloat()}, Map.of("w", w)));
+        docs.add(
+            Document.of(id, new float[] {random.nextFloat(), random.nextFloat()}, Map.of("w", w)));
       }
       WriteRequest.Builder req = WriteRequest.builder().upserts(docs);
-      boolean positioned = random.nextBoolean();
+      boolean positioned = random.nextInt(4) != 0;
       boolean replay = positioned && position > 0 && random.nextInt(8) == 0;
       long pos = replay ? position : position + 1;
       if (positioned) {
@@ -172,12 +181,15 @@ class ConcurrentWritersTest {
   /** Checks the WAL against what the writers observed. */
   static void verify(ObjectStore store, Log log, long seed) {
     String why = "seed " + seed;
-    ManifestStore manifests = new ManifestStore(store, Clock.systemUTC(), Duration.ofMinutes(10), 10);
+    ManifestStore manifests =
+        new ManifestStore(store, Clock.systemUTC(), Duration.ofMinutes(10), 10);
     Manifest m = manifests.readLatest(NS, null).orElseThrow();
     Map<Long, String> bySeq = new HashMap<>();
     long expectedSeq = 1;
     for (WalRef ref : m.wal()) {
-      assertThat(ref.firstSeq()).as("sequence numbers are contiguous (%s)", why).isEqualTo(expectedSeq);
+      assertThat(ref.firstSeq())
+          .as("sequence numbers are contiguous (%s)", why)
+          .isEqualTo(expectedSeq);
       WalBatch batch = WalBatch.decode(ref.key(), store.get(ref.key()));
       assertThat(batch.size()).as(why).isEqualTo(ref.records());
       long seq = ref.firstSeq();
@@ -193,20 +205,28 @@ class ConcurrentWritersTest {
       assertThat(a.result().records()).as(why).isEqualTo(a.ids().size());
       for (int i = 0; i < a.ids().size(); i++) {
         assertThat(bySeq.get(a.result().firstSeq() + i))
-            .as("record %d of a write acknowledged at version %d (%s)", i, a.result().version(), why)
+            .as(
+                "record %d of a write acknowledged at version %d (%s)",
+                i, a.result().version(), why)
             .isEqualTo(a.ids().get(i));
       }
       applied.addAll(a.ids());
       ackedRecords += a.ids().size();
     }
-    assertThat(bySeq).as("nothing beyond the acknowledged writes (%s)", why).hasSize((int) ackedRecords);
-    assertThat(new HashSet<>(bySeq.values())).as("each record exactly once (%s)", why).hasSize(bySeq.size());
+    assertThat(bySeq)
+        .as("nothing beyond the acknowledged writes (%s)", why)
+        .hasSize((int) ackedRecords);
+    assertThat(new HashSet<>(bySeq.values()))
+        .as("each record exactly once (%s)", why)
+        .hasSize(bySeq.size());
     for (String id : log.mustBeAbsent) {
       assertThat(applied).as("deduplicated or fenced write applied (%s)", why).doesNotContain(id);
     }
     for (Map.Entry<String, Long> e : log.lastPosition.entrySet()) {
       WriterState s = m.writers().get(e.getKey());
-      assertThat(s.position()).as("stored position of %s (%s)", e.getKey(), why).isEqualTo(e.getValue());
+      assertThat(s.position())
+          .as("stored position of %s (%s)", e.getKey(), why)
+          .isEqualTo(e.getValue());
     }
   }
 }

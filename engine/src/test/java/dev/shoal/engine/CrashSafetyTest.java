@@ -12,16 +12,21 @@ import dev.shoal.engine.query.Filter;
 import dev.shoal.engine.query.QueryRequest;
 import dev.shoal.engine.query.QueryRow;
 import dev.shoal.engine.storage.InMemoryObjectStore;
+import dev.shoal.engine.storage.ObjectInfo;
+import dev.shoal.engine.storage.ObjectStore;
 import dev.shoal.engine.storage.StorageException;
 import dev.shoal.engine.testing.FaultInjectingObjectStore;
 import dev.shoal.engine.testing.FaultInjectingObjectStore.Mode;
+import dev.shoal.engine.testing.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -38,7 +43,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CrashSafetyTest {
   private static final NamespacePath A = NamespacePath.parse("acme/crash/a");
   private static final NamespacePath B = NamespacePath.parse("acme/crash/b");
+  private static final NamespacePath C = NamespacePath.parse("acme/crash/c");
+  private static final NamespacePath D = NamespacePath.parse("acme/crash/d");
+  private static final List<NamespacePath> ALL = List.of(A, B, C, D);
   private static final String WRITER = "kafka/c/t/0";
+  private static final long START = 1_000_000_000L;
 
   /** The expected documents of each namespace. */
   static final class Model {
@@ -62,7 +71,7 @@ class CrashSafetyTest {
     return new Document(id, new float[] {x, 1 - x}, null, Map.of("body", "text of " + id), attrs);
   }
 
-  static List<Op> scenario() {
+  static List<Op> scenario(MutableClock clock) {
     Document a = doc("a", 0.1f, Map.of("lang", "en"));
     Document b = doc("b", 0.2f, Map.of("lang", "fr"));
     Document c = doc("c", 0.3f, Map.of("lang", "en"));
@@ -142,21 +151,70 @@ class CrashSafetyTest {
             "recreate by write",
             en -> en.write(B, WriteRequest.upsert(List.of(y))),
             m -> m.of(B).put("y", y)));
+    ops.add(new Op("compact", en -> en.compact(A, false), m -> {}));
+    ops.add(
+        new Op(
+            "branch",
+            en -> en.branch(A, C),
+            m -> {
+              if (m.docs.containsKey(A)) {
+                m.docs.put(C, new TreeMap<>(m.of(A)));
+              }
+            }));
+    ops.add(
+        new Op(
+            "write to branch",
+            en -> en.write(C, WriteRequest.builder().upsert(x).delete("a").build()),
+            m -> {
+              m.of(C).put("x", x);
+              m.of(C).remove("a");
+            }));
+    ops.add(
+        new Op(
+            "copy",
+            en -> en.copy(A, D),
+            m -> {
+              if (m.docs.containsKey(A)) {
+                m.docs.put(D, new TreeMap<>(m.of(A)));
+              }
+            }));
+    ops.add(
+        new Op(
+            "force compact",
+            en -> {
+              clock.advance(Duration.ofMinutes(20));
+              en.compact(A, true);
+            },
+            m -> {}));
+    ops.add(
+        new Op(
+            "collect garbage",
+            en -> {
+              clock.advance(Duration.ofMinutes(20));
+              en.compact(A, false);
+            },
+            m -> {}));
+    ops.add(new Op("delete branch", en -> en.deleteNamespace(C), m -> m.docs.remove(C)));
     return ops;
   }
 
-  private static Engine engine(FaultInjectingObjectStore store) {
+  private static final EngineConfig CONFIG =
+      EngineConfig.builder().autoCompact(false).walCompactThreshold(2).build();
+
+  private static Engine engine(ObjectStore store, MutableClock clock) {
     return Engine.builder()
         .store(store)
+        .clock(clock)
         .backgroundExecutor(Runnable::run)
-        .config(EngineConfig.builder().autoCompact(false).build())
+        .config(CONFIG)
         .build();
   }
 
   private static int mutationsOfCleanRun() {
-    FaultInjectingObjectStore store = new FaultInjectingObjectStore(new InMemoryObjectStore());
-    try (Engine e = engine(store)) {
-      for (Op op : scenario()) {
+    MutableClock clock = new MutableClock(START);
+    FaultInjectingObjectStore store = new FaultInjectingObjectStore(new InMemoryObjectStore(clock));
+    try (Engine e = engine(store, clock)) {
+      for (Op op : scenario(clock)) {
         op.run().accept(e);
       }
     }
@@ -178,15 +236,16 @@ class CrashSafetyTest {
   @ParameterizedTest(name = "step {0}, {1}, effect {2}")
   @MethodSource("faults")
   void invariantsHoldAfterFaultAtEveryStep(int step, Mode mode, boolean crashAfterEffect) {
-    InMemoryObjectStore backing = new InMemoryObjectStore();
+    MutableClock clock = new MutableClock(START);
+    InMemoryObjectStore backing = new InMemoryObjectStore(clock);
     FaultInjectingObjectStore store =
         new FaultInjectingObjectStore(backing).failAt(step, mode, crashAfterEffect);
     // Two candidate states: the failed operation did not happen, or it did.
     Model without = new Model();
     Model with = null;
     String failed = null;
-    try (Engine e = engine(store)) {
-      for (Op op : scenario()) {
+    try (Engine e = engine(store, clock)) {
+      for (Op op : scenario(clock)) {
         try {
           op.run().accept(e);
         } catch (ShoalException ex) {
@@ -210,11 +269,7 @@ class CrashSafetyTest {
         }
       }
     }
-    try (Engine fresh =
-        Engine.builder()
-            .store(backing)
-            .config(EngineConfig.builder().autoCompact(false).build())
-            .build()) {
+    try (Engine fresh = engine(backing, clock)) {
       checkNoMissingObjects(backing);
       Map<NamespacePath, Map<String, Document>> seen = contents(fresh);
       if (with == null) {
@@ -224,6 +279,28 @@ class CrashSafetyTest {
             .as("after \"%s\" failed, the state is as if it happened or not", failed)
             .isIn(nonEmpty(without), nonEmpty(with));
       }
+      // Repair reclaims every leak once the sweep grace period has passed.
+      clock.advance(CONFIG.sweepGracePeriod().plusMinutes(1));
+      fresh.repair("acme", "crash", true);
+      Set<String> referenced = new HashSet<>();
+      ManifestStore manifests = new ManifestStore(backing, clock, Duration.ofMinutes(10), 10);
+      for (NamespacePath ns : ALL) {
+        manifests
+            .readLatest(ns, null)
+            .filter(m -> !m.deleted())
+            .ifPresent(
+                m -> {
+                  referenced.addAll(m.liveObjectKeys());
+                  m.garbage().forEach(g -> referenced.add(g.key()));
+                });
+      }
+      for (ObjectInfo o : backing.list("acme/crash/ns/")) {
+        if (o.key().contains("/wal/") || o.key().contains("/segments/")) {
+          assertThat(referenced).as("leaked object after repair").contains(o.key());
+        }
+      }
+      checkNoMissingObjects(backing);
+      assertThat(contents(fresh)).isEqualTo(seen);
     }
   }
 
@@ -234,8 +311,9 @@ class CrashSafetyTest {
 
   /** Every object the newest manifest of every namespace references exists. */
   private static void checkNoMissingObjects(InMemoryObjectStore store) {
-    ManifestStore manifests = new ManifestStore(store, Clock.systemUTC(), Duration.ofMinutes(10), 10);
-    for (NamespacePath ns : List.of(A, B)) {
+    ManifestStore manifests =
+        new ManifestStore(store, Clock.systemUTC(), Duration.ofMinutes(10), 10);
+    for (NamespacePath ns : ALL) {
       Optional<Manifest> m = manifests.readLatest(ns, null);
       if (m.isEmpty() || m.get().deleted()) {
         continue;
@@ -248,7 +326,7 @@ class CrashSafetyTest {
 
   private static Map<NamespacePath, Map<String, Document>> contents(Engine engine) {
     Map<NamespacePath, Map<String, Document>> out = new HashMap<>();
-    for (NamespacePath ns : List.of(A, B)) {
+    for (NamespacePath ns : ALL) {
       if (!engine.namespaceExists(ns)) {
         continue;
       }
@@ -259,7 +337,8 @@ class CrashSafetyTest {
                   ns,
                   QueryRequest.builder().topK(10_000).includeText(true).includeVector(true).build())
               .rows()) {
-        docs.put(row.id(), new Document(row.id(), row.vector(), row.sparse(), row.text(), row.attrs()));
+        docs.put(
+            row.id(), new Document(row.id(), row.vector(), row.sparse(), row.text(), row.attrs()));
       }
       out.put(ns, docs);
     }

@@ -40,7 +40,9 @@ class EngineWriteTest {
         engine.write(
             ns,
             WriteRequest.upsert(
-                List.of(doc("a", new float[] {1, 0}, Map.of()), doc("b", new float[] {0, 1}, Map.of()))));
+                List.of(
+                    doc("a", new float[] {1, 0}, Map.of()),
+                    doc("b", new float[] {0, 1}, Map.of()))));
     assertThat(r).isEqualTo(new WriteResult(1, 1, 2, 2, false));
     WriteResult r2 = engine.write(ns, WriteRequest.delete(List.of("a")));
     assertThat(r2).isEqualTo(new WriteResult(2, 3, 3, 1, false));
@@ -53,8 +55,19 @@ class EngineWriteTest {
   }
 
   @Test
+  void vectorDimensionIsReadFromTheManifest() {
+    engine.write(ns, WriteRequest.upsert(List.of(doc("a", null, Map.of()))));
+    assertThat(engine.vectorDimension(ns)).isEmpty();
+    engine.write(ns, WriteRequest.upsert(List.of(doc("b", new float[] {1, 0, 0}, Map.of()))));
+    assertThat(engine.vectorDimension(ns)).hasValue(3);
+    assertThatThrownBy(() -> engine.vectorDimension(ns.sibling("missing")))
+        .isInstanceOf(NamespaceNotFoundException.class);
+  }
+
+  @Test
   void patchMergesAttributesAndNullRemovesThem() {
-    engine.write(ns, WriteRequest.upsert(List.of(doc("a", null, Map.of("lang", "en", "year", 2024)))));
+    engine.write(
+        ns, WriteRequest.upsert(List.of(doc("a", null, Map.of("lang", "en", "year", 2024)))));
     Map<String, Object> changes = new HashMap<>();
     changes.put("lang", null);
     changes.put("year", 2025);
@@ -68,7 +81,9 @@ class EngineWriteTest {
     engine.write(ns, WriteRequest.upsert(List.of(doc("a", new float[] {1, 2, 3}, Map.of()))));
     long version = engine.getNamespace(ns).version();
     assertThatThrownBy(
-            () -> engine.write(ns, WriteRequest.upsert(List.of(doc("b", new float[] {1, 2}, Map.of())))))
+            () ->
+                engine.write(
+                    ns, WriteRequest.upsert(List.of(doc("b", new float[] {1, 2}, Map.of())))))
         .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("dimension 2")
         .hasMessageContaining("dimension 3");
@@ -142,7 +157,8 @@ class EngineWriteTest {
     assertThatThrownBy(
             () ->
                 engine.write(
-                    ns, WriteRequest.builder().upsert(doc("b", null, Map.of())).ifVersion(7L).build()))
+                    ns,
+                    WriteRequest.builder().upsert(doc("b", null, Map.of())).ifVersion(7L).build()))
         .isInstanceOf(VersionConflictException.class)
         .hasMessageContaining("expected manifest version 7, found 1");
   }
@@ -177,7 +193,10 @@ class EngineWriteTest {
         engine
             .query(
                 ns,
-                QueryRequest.builder().rankBy(new RankBy.Vector(new float[] {1, 0.1f}, true)).topK(2).build())
+                QueryRequest.builder()
+                    .rankBy(new RankBy.Vector(new float[] {1, 0.1f}, true))
+                    .topK(2)
+                    .build())
             .rows();
     assertThat(rows).extracting(QueryRow::id).containsExactly("a", "b");
   }
@@ -186,7 +205,8 @@ class EngineWriteTest {
   void deletedNamespaceIsGoneAndCanBeRecreated() {
     engine.write(ns, WriteRequest.upsert(List.of(doc("a", null, Map.of()))));
     engine.deleteNamespace(ns);
-    assertThatThrownBy(() -> engine.getNamespace(ns)).isInstanceOf(NamespaceNotFoundException.class);
+    assertThatThrownBy(() -> engine.getNamespace(ns))
+        .isInstanceOf(NamespaceNotFoundException.class);
     assertThat(engine.listNamespaces("acme", "search", null, null, 10).namespaces()).isEmpty();
     engine.createNamespace(ns, DistanceMetric.DOT, Map.of("team", "x"));
     NamespaceInfo info = engine.getNamespace(ns);

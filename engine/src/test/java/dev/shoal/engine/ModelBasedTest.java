@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Random writes, compactions, branches, copies, namespace deletes and repairs across several
- * engines on one store, checked after every step against a plain in-memory model: every
- * namespace answers exactly as the model does and no referenced object is missing. A final repair
- * with sweep leaves no unreferenced object. Seeded; the seed is in every failure message.
+ * engines on one store, checked after every step against a plain in-memory model: every namespace
+ * answers exactly as the model does and no referenced object is missing. A final repair with sweep
+ * leaves no unreferenced object. Seeded; the seed is in every failure message.
  */
 class ModelBasedTest {
   private static final String ORG = "acme";
@@ -39,8 +39,7 @@ class ModelBasedTest {
 
   private final MutableClock clock = new MutableClock(1_000_000_000L);
   private final InMemoryObjectStore store = new InMemoryObjectStore(clock);
-  private final ManifestStore manifests =
-      new ManifestStore(store, clock, Duration.ofMinutes(1), 3);
+  private final ManifestStore manifests = new ManifestStore(store, clock, Duration.ofMinutes(1), 3);
 
   private Engine engine() {
     return Engine.builder()
@@ -157,7 +156,9 @@ class ModelBasedTest {
     }
     return new Document(
         id,
-        new float[] {random.nextFloat(), random.nextFloat(), random.nextFloat(), random.nextFloat()},
+        new float[] {
+          random.nextFloat(), random.nextFloat(), random.nextFloat(), random.nextFloat()
+        },
         null,
         random.nextBoolean() ? Map.of("body", "word" + random.nextInt(5)) : Map.of(),
         attrs);
@@ -195,10 +196,18 @@ class ModelBasedTest {
       docs.computeIfPresent(p.id(), (id, old) -> p.applyTo(old));
     }
     deletes.forEach(docs::remove);
-    return "write " + ns.namespace() + " " + upserts.keySet() + " patch " + patches.size() + " delete " + deletes;
+    return "write "
+        + ns.namespace()
+        + " "
+        + upserts.keySet()
+        + " patch "
+        + patches.size()
+        + " delete "
+        + deletes;
   }
 
-  private void check(Engine e, Map<String, Map<String, Document>> model, long seed, List<String> log) {
+  private void check(
+      Engine e, Map<String, Map<String, Document>> model, long seed, List<String> log) {
     for (int i = 0; i < NAMESPACES; i++) {
       String name = "n" + i;
       NamespacePath ns = NamespacePath.of(ORG, PROJECT, name);
@@ -208,7 +217,9 @@ class ModelBasedTest {
       }
       Map<String, Document> seen = new TreeMap<>();
       for (QueryRow r :
-          e.query(ns, QueryRequest.builder().topK(1000).includeText(true).includeVector(true).build())
+          e.query(
+                  ns,
+                  QueryRequest.builder().topK(1000).includeText(true).includeVector(true).build())
               .rows()) {
         seen.put(r.id(), new Document(r.id(), r.vector(), r.sparse(), r.text(), r.attrs()));
       }

@@ -25,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local disk tier: raw bytes of immutable objects in files under one folder, bounded by a
- * byte budget with least-recently-used eviction.
+ * The local disk tier: raw bytes of immutable objects in files under one folder, bounded by a byte
+ * budget with least-recently-used eviction.
  *
  * <p>Only immutable objects (WAL batches, segments) are cached, so a cached file can never be
  * stale. Files are written to a temporary name and renamed into place, so a reader never sees a
@@ -115,6 +115,33 @@ public final class DiskCache {
     }
   }
 
+  /** A range of the cached bytes for a key, or null on a miss. */
+  public byte[] getRange(String key, long offset, int length) {
+    String name = fileName(key);
+    if (index.getIfPresent(name) == null) {
+      return null;
+    }
+    try (java.nio.channels.FileChannel ch =
+        java.nio.channels.FileChannel.open(
+            dir.resolve(name), java.nio.file.StandardOpenOption.READ)) {
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(length);
+      long pos = offset;
+      while (buf.hasRemaining()) {
+        int n = ch.read(buf, pos);
+        if (n < 0) {
+          break;
+        }
+        pos += n;
+      }
+      return buf.position() == length
+          ? buf.array()
+          : java.util.Arrays.copyOf(buf.array(), buf.position());
+    } catch (IOException e) {
+      index.invalidate(name);
+      return null;
+    }
+  }
+
   /** Caches bytes for a key (best effort: a full or failing disk only costs misses). */
   public void put(String key, byte[] data) {
     if (data.length > budgetBytes) {
@@ -126,7 +153,8 @@ public final class DiskCache {
     try {
       Files.write(tmp, data);
       try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }

@@ -23,7 +23,8 @@ public final class MemoryCache {
   private final Cache<Object, Weighted> cache;
   private final long budgetBytes;
   // Entries of pinned namespaces, held outside the evicting cache.
-  private final java.util.Map<Object, Weighted> pinned = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<Object, Weighted> pinned =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public MemoryCache(long budgetBytes) {
     this.budgetBytes = budgetBytes;

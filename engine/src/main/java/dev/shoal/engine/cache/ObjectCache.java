@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 
 /**
- * Reads immutable objects through the cache tiers: decoded in memory, raw on the local disk,
- * then the object store. Counts hits, misses and bytes fetched per tier.
+ * Reads immutable objects through the cache tiers: decoded in memory, raw on the local disk, then
+ * the object store. Counts hits, misses and bytes fetched per tier.
  *
  * <p>Thread-safe. Concurrent loads of one object are coalesced by the memory tier.
  */
@@ -26,6 +26,9 @@ public final class ObjectCache {
   private final AtomicLong diskMisses = new AtomicLong();
   private final AtomicLong storeGets = new AtomicLong();
   private final AtomicLong storeBytes = new AtomicLong();
+  // The slowest tier the current thread's reads reached since resetTier (0 memory, 1 disk, 2
+  // store).
+  private static final ThreadLocal<int[]> TIER = ThreadLocal.withInitial(() -> new int[1]);
 
   /**
    * @param disk the disk tier, or null for none
@@ -37,7 +40,8 @@ public final class ObjectCache {
   }
 
   public WalBatch walBatch(String key) {
-    return load("wal", key, (k, bytes) -> new Decoded<>(WalBatch.decode(k, bytes), 2L * bytes.length + 64));
+    return load(
+        "wal", key, (k, bytes) -> new Decoded<>(WalBatch.decode(k, bytes), 2L * bytes.length + 64));
   }
 
   public Segment segment(String key) {
@@ -45,7 +49,7 @@ public final class ObjectCache {
         "segment",
         key,
         (k, bytes) -> {
-          Segment s = Segment.decode(k, bytes);
+          Segment s = Segment.decode(k, bytes, this::range);
           return new Decoded<>(s, s.weightBytes());
         });
   }
@@ -97,22 +101,78 @@ public final class ObjectCache {
     return memory.getIfPresent(new Key(kind, key)) != null;
   }
 
+  /** Starts tracking which tier this thread's reads reach (see {@link #temperature()}). */
+  public static void resetTier() {
+    TIER.get()[0] = 0;
+  }
+
+  /**
+   * The cache temperature of this thread's reads since {@link #resetTier()}: {@code hot} (all in
+   * memory), {@code warm} (some from the disk cache) or {@code cold} (some from the store).
+   */
+  public static String temperature() {
+    return switch (TIER.get()[0]) {
+      case 0 -> "hot";
+      case 1 -> "warm";
+      default -> "cold";
+    };
+  }
+
+  /**
+   * Runs a load on another thread and carries the tier it reached back to the calling thread's
+   * temperature (call {@link #carryTier} with the result on the caller).
+   */
+  public static int trackTier(Runnable load) {
+    resetTier();
+    load.run();
+    return TIER.get()[0];
+  }
+
+  /** Merges a tier reached on another thread into this thread's temperature. */
+  public static void carryTier(int tier) {
+    reached(tier);
+  }
+
+  private static void reached(int tier) {
+    int[] t = TIER.get();
+    t[0] = Math.max(t[0], tier);
+  }
+
   /** Raw bytes of an immutable object, from the disk tier or the store (filling the disk tier). */
   public byte[] raw(String key) {
     if (disk != null) {
       byte[] cached = disk.get(key);
       if (cached != null) {
         diskHits.incrementAndGet();
+        reached(1);
         return cached;
       }
       diskMisses.incrementAndGet();
     }
+    reached(2);
     byte[] bytes = store.get(key);
     storeGets.incrementAndGet();
     storeBytes.addAndGet(bytes.length);
     if (disk != null) {
       disk.put(key, bytes);
     }
+    return bytes;
+  }
+
+  /** A byte range of an immutable object, from the disk tier or the store. */
+  public byte[] range(String key, long offset, int length) {
+    if (disk != null) {
+      byte[] cached = disk.getRange(key, offset, length);
+      if (cached != null) {
+        diskHits.incrementAndGet();
+        reached(1);
+        return cached;
+      }
+    }
+    reached(2);
+    byte[] bytes = store.getRange(key, offset, length);
+    storeGets.incrementAndGet();
+    storeBytes.addAndGet(bytes.length);
     return bytes;
   }
 

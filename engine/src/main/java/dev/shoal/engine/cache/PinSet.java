@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * The namespaces to keep warm, stored as one marker object per namespace under {@code
- * _system/pins/} so that every engine sharing the store sees the same set and restores it on
- * start. One object per pin means concurrent pins and unpins never overwrite each other.
+ * _system/pins/} so that every engine sharing the store sees the same set and restores it on start.
+ * One object per pin means concurrent pins and unpins never overwrite each other.
  *
  * <p>Thread-safe.
  */

@@ -86,7 +86,8 @@ public final class Reclaimer {
   }
 
   /** Records that every namespace in {@code holders} references each of {@code keys}. */
-  public void share(NamespacePath ns, Collection<String> keys, Collection<String> holders, long now) {
+  public void share(
+      NamespacePath ns, Collection<String> keys, Collection<String> holders, long now) {
     refs.update(
         ns.org(),
         ns.project(),

@@ -11,9 +11,9 @@ import java.util.TreeMap;
  * One version of a project's table of shared objects: for each object referenced by more than one
  * namespace (after a branch), the namespaces that reference it and when each was added.
  *
- * <p>An object that is not in the table is referenced by at most one namespace, which may delete
- * it as soon as it stops referencing it. Keeping single-owner objects out of the table keeps it
- * off the write path: only branches, deletes of shared objects and repair change it.
+ * <p>An object that is not in the table is referenced by at most one namespace, which may delete it
+ * as soon as it stops referencing it. Keeping single-owner objects out of the table keeps it off
+ * the write path: only branches, deletes of shared objects and repair change it.
  *
  * @param refs object key -> (namespace name -> epoch millis when the reference was added)
  */

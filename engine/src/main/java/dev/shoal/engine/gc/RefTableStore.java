@@ -19,8 +19,8 @@ import java.util.function.Function;
 
 /**
  * Reads and commits a project's {@link RefTable}: like manifests, each change creates the next
- * version {@code <org>/<project>/refs/<version>.json} with put-if-absent, and a loser re-reads
- * and re-applies its change, so concurrent engines never lose an update.
+ * version {@code <org>/<project>/refs/<version>.json} with put-if-absent, and a loser re-reads and
+ * re-applies its change, so concurrent engines never lose an update.
  *
  * <p>Thread-safe.
  */
@@ -73,8 +73,7 @@ public final class RefTableStore {
   /**
    * Applies a change to the newest table and commits it, retrying on lost races.
    *
-   * @param change the new references given the current ones (a mutable copy), or null for no
-   *     change
+   * @param change the new references given the current ones (a mutable copy), or null for no change
    * @return the committed table (or the current one if nothing changed)
    */
   public RefTable update(
@@ -88,7 +87,8 @@ public final class RefTableStore {
         return base;
       }
       RefTable next =
-          new RefTable(RefTable.FORMAT_VERSION, base.version() + 1, UUID.randomUUID().toString(), refs);
+          new RefTable(
+              RefTable.FORMAT_VERSION, base.version() + 1, UUID.randomUUID().toString(), refs);
       byte[] bytes;
       try {
         bytes = MAPPER.writeValueAsBytes(next);

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * objects no manifest references (leaks of crashed or failed operations).
  *
  * <p>Safe to run while writers are active: nothing younger than the grace period is swept (an
- * in-flight write's object is not referenced yet), and table entries younger than the grace
- * period are kept (an in-flight branch records its sharing before committing its manifest).
+ * in-flight write's object is not referenced yet), and table entries younger than the grace period
+ * are kept (an in-flight branch records its sharing before committing its manifest).
  *
  * <p>Thread-safe.
  */

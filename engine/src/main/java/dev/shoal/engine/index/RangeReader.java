@@ -11,8 +11,8 @@ import java.util.List;
  * <p>Indexes are laid out so that a search needs few, large, independent ranges; {@link #readAll}
  * lets a remote implementation fetch them in parallel (one sequential round trip for the lot).
  *
- * <p>Implementations are thread-safe. Returned buffers are little-endian, positioned at 0, and
- * must not be modified.
+ * <p>Implementations are thread-safe. Returned buffers are little-endian, positioned at 0, and must
+ * not be modified.
  */
 public interface RangeReader {
 

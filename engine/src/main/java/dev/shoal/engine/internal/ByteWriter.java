@@ -36,7 +36,9 @@ public final class ByteWriter {
       throw new IllegalStateException("Cannot encode: object larger than 2 GiB");
     }
     if (needed > buf.length) {
-      buf = Arrays.copyOf(buf, Math.max(needed, (int) Math.min(Integer.MAX_VALUE - 8, buf.length * 2L)));
+      buf =
+          Arrays.copyOf(
+              buf, Math.max(needed, (int) Math.min(Integer.MAX_VALUE - 8, buf.length * 2L)));
     }
   }
 
@@ -76,7 +78,10 @@ public final class ByteWriter {
   /** Writes {@code len} floats in one bulk copy. */
   public void writeFloats(float[] values, int off, int len) {
     ensure(len * 4);
-    ByteBuffer.wrap(buf, size, len * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values, off, len);
+    ByteBuffer.wrap(buf, size, len * 4)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .asFloatBuffer()
+        .put(values, off, len);
     size += len * 4;
   }
 

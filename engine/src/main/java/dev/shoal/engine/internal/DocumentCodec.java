@@ -139,7 +139,9 @@ public final class DocumentCodec {
     return out;
   }
 
-  /** Writes a normalized attribute value (see {@link dev.shoal.engine.model.Attributes}) or null. */
+  /**
+   * Writes a normalized attribute value (see {@link dev.shoal.engine.model.Attributes}) or null.
+   */
   public static void writeValue(ByteWriter out, Object value) {
     if (value == null) {
       out.writeByte(TAG_NULL);
@@ -188,7 +190,8 @@ public final class DocumentCodec {
         }
         return Collections.unmodifiableList(list);
       default:
-        throw new FormatException("unknown attribute value tag " + tag + " at byte " + in.position());
+        throw new FormatException(
+            "unknown attribute value tag " + tag + " at byte " + in.position());
     }
   }
 }

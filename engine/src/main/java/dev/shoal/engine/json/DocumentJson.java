@@ -117,12 +117,17 @@ public final class DocumentJson {
           }
           f.id = p.getText();
         }
-        case "vector" -> f.vector = t == JsonToken.VALUE_NULL ? null : readVector(p, where + ".vector");
-        case "sparse" -> f.sparse = t == JsonToken.VALUE_NULL ? null : readSparse(p, where + ".sparse");
-        case "text" -> f.text = t == JsonToken.VALUE_NULL ? null : readText(p, where + ".text", patch);
-        case "attrs" -> f.attrs = t == JsonToken.VALUE_NULL ? null : readAttrs(p, where + ".attrs", patch);
-        default -> throw invalid(
-            where, "unknown field \"" + name + "\"; expected id, vector, sparse, text, attrs");
+        case "vector" ->
+            f.vector = t == JsonToken.VALUE_NULL ? null : readVector(p, where + ".vector");
+        case "sparse" ->
+            f.sparse = t == JsonToken.VALUE_NULL ? null : readSparse(p, where + ".sparse");
+        case "text" ->
+            f.text = t == JsonToken.VALUE_NULL ? null : readText(p, where + ".text", patch);
+        case "attrs" ->
+            f.attrs = t == JsonToken.VALUE_NULL ? null : readAttrs(p, where + ".attrs", patch);
+        default ->
+            throw invalid(
+                where, "unknown field \"" + name + "\"; expected id, vector, sparse, text, attrs");
       }
     }
     return f;
@@ -158,7 +163,8 @@ public final class DocumentJson {
   /** Reads {@code {"indices": [...], "values": [...]}}. */
   public static SparseVector readSparse(JsonParser p, String where) throws IOException {
     if (p.currentToken() != JsonToken.START_OBJECT) {
-      throw invalid(where, "expected {\"indices\": [...], \"values\": [...]}, found " + describe(p));
+      throw invalid(
+          where, "expected {\"indices\": [...], \"values\": [...]}, found " + describe(p));
     }
     int[] indices = null;
     float[] values = null;
@@ -191,7 +197,8 @@ public final class DocumentJson {
           || p.getNumberType() != JsonParser.NumberType.INT
           || p.getIntValue() < 0) {
         throw invalid(
-            where + "[" + out.size() + "]", "expected a non-negative 32-bit integer, found " + describe(p));
+            where + "[" + out.size() + "]",
+            "expected a non-negative 32-bit integer, found " + describe(p));
       }
       out.add(p.getIntValue());
     }
@@ -248,9 +255,12 @@ public final class DocumentJson {
     if (t == JsonToken.START_ARRAY) {
       List<Object> list = new ArrayList<>();
       while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-        if (t == JsonToken.START_ARRAY || t == JsonToken.START_OBJECT || t == JsonToken.VALUE_NULL) {
+        if (t == JsonToken.START_ARRAY
+            || t == JsonToken.START_OBJECT
+            || t == JsonToken.VALUE_NULL) {
           throw invalid(
-              where + "[" + list.size() + "]", "arrays may hold only strings, numbers and booleans");
+              where + "[" + list.size() + "]",
+              "arrays may hold only strings, numbers and booleans");
         }
         list.add(readScalar(p, where + "[" + list.size() + "]"));
       }

@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The JSON form of filters (API.md): {@code [attr, "Op", value]}, {@code ["And", [f, ...]]},
- * {@code ["Or", [f, ...]]}, {@code ["Not", f]}. Stateless and thread-safe.
+ * The JSON form of filters (API.md): {@code [attr, "Op", value]}, {@code ["And", [f, ...]]}, {@code
+ * ["Or", [f, ...]]}, {@code ["Not", f]}. Stateless and thread-safe.
  */
 public final class FilterJson {
   private static final ObjectMapper MAPPER = new ObjectMapper(DocumentJson.FACTORY);
@@ -67,8 +67,9 @@ public final class FilterJson {
         case "Not" -> {
           return new Filter.Not(read(node.get(1), where + "[1]", depth + 1));
         }
-        default -> throw invalid(
-            where, "\"" + head + "\" is not And, Or or Not; a comparison needs three elements");
+        default ->
+            throw invalid(
+                where, "\"" + head + "\" is not And, Or or Not; a comparison needs three elements");
       }
     }
     if (node.size() != 3 || !node.get(1).isTextual()) {

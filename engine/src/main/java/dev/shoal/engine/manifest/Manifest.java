@@ -31,6 +31,8 @@ import java.util.TreeMap;
  * @param writers exactly-once writer states by writer id
  * @param idempotency recent idempotency keys and their results, oldest first
  * @param garbage objects dropped from the namespace, deleted after the retention period
+ * @param textAnalyzer how text fields are analyzed ({@code stop_words}, {@code stemming}), fixed at
+ *     creation; null for the defaults
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
@@ -50,7 +52,8 @@ public record Manifest(
     @JsonProperty("segments") List<SegmentRef> segments,
     @JsonProperty("writers") Map<String, WriterState> writers,
     @JsonProperty("idempotency") List<IdempotencyRecord> idempotency,
-    @JsonProperty("garbage") List<GarbageRef> garbage) {
+    @JsonProperty("garbage") List<GarbageRef> garbage,
+    @JsonProperty("text_analyzer") Map<String, Object> textAnalyzer) {
 
   public static final int FORMAT_VERSION = 1;
 
@@ -64,10 +67,25 @@ public record Manifest(
     writers = Collections.unmodifiableMap(new TreeMap<>(writers == null ? Map.of() : writers));
     idempotency = idempotency == null ? List.of() : List.copyOf(idempotency);
     garbage = garbage == null ? List.of() : List.copyOf(garbage);
+    textAnalyzer =
+        textAnalyzer == null || textAnalyzer.isEmpty()
+            ? null
+            : Collections.unmodifiableMap(new TreeMap<>(textAnalyzer));
     if (version < 1 || nextSeq < 1) {
       throw new IllegalArgumentException(
           "Invalid manifest for " + namespace + ": version " + version + ", next_seq " + nextSeq);
     }
+  }
+
+  /** The first version of a new namespace, with the default text analyzer. */
+  public static Manifest create(
+      String namespace,
+      long version,
+      String commitId,
+      long nowMillis,
+      DistanceMetric metric,
+      Map<String, String> labels) {
+    return create(namespace, version, commitId, nowMillis, metric, labels, null);
   }
 
   /** The first version of a new namespace. */
@@ -77,15 +95,32 @@ public record Manifest(
       String commitId,
       long nowMillis,
       DistanceMetric metric,
-      Map<String, String> labels) {
+      Map<String, String> labels,
+      Map<String, Object> textAnalyzer) {
     return new Manifest(
-        FORMAT_VERSION, namespace, version, commitId, false, nowMillis, nowMillis, metric, null,
-        labels, null, 1, null, null, null, null, null);
+        FORMAT_VERSION,
+        namespace,
+        version,
+        commitId,
+        false,
+        nowMillis,
+        nowMillis,
+        metric,
+        null,
+        labels,
+        null,
+        1,
+        null,
+        null,
+        null,
+        null,
+        null,
+        textAnalyzer);
   }
 
   /**
-   * The first version of a namespace made from this one by a branch or a copy: same data (given
-   * as {@code wal} and {@code segments}, which a copy re-keys), settings and labels; no writer
+   * The first version of a namespace made from this one by a branch or a copy: same data (given as
+   * {@code wal} and {@code segments}, which a copy re-keys), settings and labels; no writer
    * positions, idempotency keys or garbage of its own.
    */
   public Manifest derive(
@@ -97,16 +132,47 @@ public record Manifest(
       List<WalRef> targetWal,
       List<SegmentRef> targetSegments) {
     return new Manifest(
-        FORMAT_VERSION, targetNamespace, targetVersion, newCommitId, false, nowMillis, nowMillis,
-        distanceMetric, vectorDim, labels, parentNamespace, nextSeq, targetWal, targetSegments,
-        null, null, null);
+        FORMAT_VERSION,
+        targetNamespace,
+        targetVersion,
+        newCommitId,
+        false,
+        nowMillis,
+        nowMillis,
+        distanceMetric,
+        vectorDim,
+        labels,
+        parentNamespace,
+        nextSeq,
+        targetWal,
+        targetSegments,
+        null,
+        null,
+        null,
+        textAnalyzer);
   }
 
   /** A tombstone that ends this namespace's history (the version numbering continues). */
   public Manifest tombstone(long nowMillis, String newCommitId) {
     return new Manifest(
-        FORMAT_VERSION, namespace, version + 1, newCommitId, true, createdAtMillis, nowMillis,
-        distanceMetric, null, null, null, nextSeq, null, null, null, null, null);
+        FORMAT_VERSION,
+        namespace,
+        version + 1,
+        newCommitId,
+        true,
+        createdAtMillis,
+        nowMillis,
+        distanceMetric,
+        null,
+        null,
+        null,
+        nextSeq,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   /** Every object this version references (WAL batches, segments), but not its garbage. */
@@ -269,7 +335,8 @@ public record Manifest(
           segments,
           writers,
           idempotency,
-          garbage);
+          garbage,
+          base.textAnalyzer);
     }
   }
 }

@@ -9,8 +9,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * JSON encoding of manifests. Unknown fields are ignored (a newer writer may add optional ones);
- * a newer {@code format_version} is refused, because its meaning may differ.
+ * JSON encoding of manifests. Unknown fields are ignored (a newer writer may add optional ones); a
+ * newer {@code format_version} is refused, because its meaning may differ.
  */
 public final class ManifestCodec {
   private static final ObjectMapper MAPPER =

@@ -21,11 +21,11 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Committing version {@code v + 1} is {@link ObjectStore#putIfAbsent} of {@code
- *       manifests/<v+1>}: exactly one writer wins, in whatever process it runs. The loser reads
- *       the newer versions and tries again on top of them.
- *   <li>The head object is a copy of a recent manifest, written after commits; it may lag. A
- *       reader starts from it (or from a version it already knows) and probes forward: when
- *       {@code manifests/<v+1>} does not exist, {@code v} is the newest.
+ *       manifests/<v+1>}: exactly one writer wins, in whatever process it runs. The loser reads the
+ *       newer versions and tries again on top of them.
+ *   <li>The head object is a copy of a recent manifest, written after commits; it may lag. A reader
+ *       starts from it (or from a version it already knows) and probes forward: when {@code
+ *       manifests/<v+1>} does not exist, {@code v} is the newest.
  *   <li>Old versions are deleted once superseded for longer than the retention period, oldest
  *       first. Probing is therefore sound only from a version checked within that period: {@link
  *       #readLatest} falls back to listing when the starting point has been collected.
@@ -114,15 +114,28 @@ public final class ManifestStore {
     }
   }
 
-  /** Follows {@code manifests/<v+1>} until it is missing. */
+  /**
+   * Follows {@code manifests/<v+1>} until it is missing. When it finds itself several versions
+   * behind (busy writers), it lists the versions and jumps to the newest instead of reading them
+   * one by one, so that a slow reader still catches up with fast writers.
+   */
   public Manifest probeForward(NamespacePath ns, Manifest from) {
     Manifest current = from;
+    int hits = 0;
     while (true) {
+      if (hits >= 2) {
+        hits = 0;
+        Optional<Manifest> newest = readNewestListed(ns);
+        if (newest.isPresent() && newest.get().version() > current.version()) {
+          current = newest.get();
+        }
+      }
       Optional<Manifest> next = read(ns, current.version() + 1);
       if (next.isEmpty()) {
         return current;
       }
       current = next.get();
+      hits++;
     }
   }
 
@@ -202,7 +215,8 @@ public final class ManifestStore {
     try {
       store.put(NamespaceLayout.headKey(ns), ManifestCodec.encode(manifest));
     } catch (RuntimeException e) {
-      LOG.warn("Cannot update the head of {} to version {}: {}", ns, manifest.version(), e.toString());
+      LOG.warn(
+          "Cannot update the head of {} to version {}: {}", ns, manifest.version(), e.toString());
     }
   }
 

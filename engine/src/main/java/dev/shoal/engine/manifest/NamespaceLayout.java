@@ -13,8 +13,8 @@ import java.util.UUID;
  * {org}/{project}/ns/{ns}/segments/{uuid}.seg      segments
  * </pre>
  *
- * Heads sit in their own folder so that listing a project's namespaces reads one small object
- * name per namespace, not every object.
+ * Heads sit in their own folder so that listing a project's namespaces reads one small object name
+ * per namespace, not every object.
  */
 public final class NamespaceLayout {
   private NamespaceLayout() {}

@@ -16,8 +16,8 @@ import java.util.Map;
  * @param docs live documents it holds
  * @param tombstones deletes it carries to hide documents in older segments
  * @param bytes object size
- * @param sections byte ranges of its parts ({@code [offset, length]} by name), so that a reader
- *     can fetch only what a query needs without first reading a header
+ * @param sections byte ranges of its parts by name, so that a reader can fetch only what a query
+ *     needs without first reading a header
  * @param createdAtMillis when compaction wrote it
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
@@ -29,7 +29,7 @@ public record SegmentRef(
     @JsonProperty("docs") long docs,
     @JsonProperty("tombstones") long tombstones,
     @JsonProperty("bytes") long bytes,
-    @JsonProperty("sections") Map<String, long[]> sections,
+    @JsonProperty("sections") Map<String, SectionRef> sections,
     @JsonProperty("created_at_ms") long createdAtMillis) {
 
   public SegmentRef {

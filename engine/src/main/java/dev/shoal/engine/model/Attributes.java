@@ -139,8 +139,7 @@ public final class Attributes {
       throw invalid(docId, "attribute " + name + " is an object; only scalars and arrays allowed");
     }
     throw invalid(
-        docId,
-        "attribute " + name + " has unsupported type " + value.getClass().getSimpleName());
+        docId, "attribute " + name + " has unsupported type " + value.getClass().getSimpleName());
   }
 
   private static Object toFiniteDouble(Number n, String name, String docId) {

@@ -22,7 +22,11 @@ import java.util.TreeMap;
  * @param attrs attributes by name (see {@link Attributes}); null is read as empty; kept sorted
  */
 public record Document(
-    String id, float[] vector, SparseVector sparse, Map<String, String> text, Map<String, Object> attrs) {
+    String id,
+    float[] vector,
+    SparseVector sparse,
+    Map<String, String> text,
+    Map<String, Object> attrs) {
 
   public static final int MAX_ID_BYTES = 256;
   public static final int MAX_DIMENSION = 16_384;
@@ -59,7 +63,8 @@ public record Document(
     }
     for (int i = 0; i < id.length(); i++) {
       char c = id.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < id.length()
+      if (Character.isHighSurrogate(c)
+          && i + 1 < id.length()
           && Character.isLowSurrogate(id.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
@@ -84,11 +89,7 @@ public record Document(
     if (vector.length == 0 || vector.length > MAX_DIMENSION) {
       throw Attributes.invalid(
           id,
-          "vector has "
-              + vector.length
-              + " dimensions; 1 to "
-              + MAX_DIMENSION
-              + " are allowed");
+          "vector has " + vector.length + " dimensions; 1 to " + MAX_DIMENSION + " are allowed");
     }
     for (int i = 0; i < vector.length; i++) {
       if (!Float.isFinite(vector[i])) {

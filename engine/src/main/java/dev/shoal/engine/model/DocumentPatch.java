@@ -8,8 +8,8 @@ import java.util.TreeMap;
 
 /**
  * A partial update of an existing document. A present vector or sparse vector replaces the stored
- * one; text fields and attributes are merged by name, and a {@code null} value removes the field.
- * A patch of an id that does not exist when the patch is applied changes nothing.
+ * one; text fields and attributes are merged by name, and a {@code null} value removes the field. A
+ * patch of an id that does not exist when the patch is applied changes nothing.
  *
  * @param id the document to change
  * @param vector the new vector, or null to keep the stored one
@@ -18,7 +18,11 @@ import java.util.TreeMap;
  * @param attrs attributes to set, or to remove where the value is null
  */
 public record DocumentPatch(
-    String id, float[] vector, SparseVector sparse, Map<String, String> text, Map<String, Object> attrs) {
+    String id,
+    float[] vector,
+    SparseVector sparse,
+    Map<String, String> text,
+    Map<String, Object> attrs) {
 
   public DocumentPatch {
     Document.validateId(id);
@@ -40,25 +44,27 @@ public record DocumentPatch(
     Map<String, String> newText = base.text();
     if (!text.isEmpty()) {
       TreeMap<String, String> merged = new TreeMap<>(base.text());
-      text.forEach((k, v) -> {
-        if (v == null) {
-          merged.remove(k);
-        } else {
-          merged.put(k, v);
-        }
-      });
+      text.forEach(
+          (k, v) -> {
+            if (v == null) {
+              merged.remove(k);
+            } else {
+              merged.put(k, v);
+            }
+          });
       newText = merged;
     }
     Map<String, Object> newAttrs = base.attrs();
     if (!attrs.isEmpty()) {
       TreeMap<String, Object> merged = new TreeMap<>(base.attrs());
-      attrs.forEach((k, v) -> {
-        if (v == null) {
-          merged.remove(k);
-        } else {
-          merged.put(k, v);
-        }
-      });
+      attrs.forEach(
+          (k, v) -> {
+            if (v == null) {
+              merged.remove(k);
+            } else {
+              merged.put(k, v);
+            }
+          });
       newAttrs = merged;
     }
     return new Document(

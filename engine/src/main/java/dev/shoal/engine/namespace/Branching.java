@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A branch's first manifest references the source's objects. Before it is committed, the shared
  * objects are recorded in the project's reference table (so neither side deletes what the other
- * still uses), and the source is read again: if it dropped an object meanwhile, it might already
- * be deleting it, so the branch starts over from the newer version. The work is proportional to
- * the number of objects, never to the number of documents.
+ * still uses), and the source is read again: if it dropped an object meanwhile, it might already be
+ * deleting it, so the branch starts over from the newer version. The work is proportional to the
+ * number of objects, never to the number of documents.
  *
  * <p>Thread-safe.
  */
@@ -142,8 +142,15 @@ public final class Branching {
           copyObject(s.key(), key, written);
           segments.add(
               new SegmentRef(
-                  key, s.level(), s.minSeq(), s.maxSeq(), s.docs(), s.tombstones(), s.bytes(),
-                  s.sections(), s.createdAtMillis()));
+                  key,
+                  s.level(),
+                  s.minSeq(),
+                  s.maxSeq(),
+                  s.docs(),
+                  s.tombstones(),
+                  s.bytes(),
+                  s.sections(),
+                  s.createdAtMillis()));
         }
         Manifest committed =
             namespaces.commit(

@@ -13,8 +13,8 @@ sealed interface CommitTask {
   CompletableFuture<?> future();
 
   /**
-   * A write. Its explicit records are already validated and encoded as WAL records; {@code
-   * staged} holds WAL objects written ahead (by a two-phase sink) instead.
+   * A write. Its explicit records are already validated and encoded as WAL records; {@code staged}
+   * holds WAL objects written ahead (by a two-phase sink) instead.
    *
    * @param dimension the vector dimension its records use, or 0 if none has a vector
    */

@@ -6,6 +6,8 @@ import dev.shoal.engine.EngineConfig;
 import dev.shoal.engine.NamespaceNotFoundException;
 import dev.shoal.engine.ShoalException;
 import dev.shoal.engine.gc.Reclaimer;
+import dev.shoal.engine.index.text.TextAnalyzer;
+import dev.shoal.engine.index.text.TextAnalyzerOptions;
 import dev.shoal.engine.manifest.GarbageRef;
 import dev.shoal.engine.manifest.Manifest;
 import dev.shoal.engine.manifest.NamespaceLayout;
@@ -45,8 +47,8 @@ import org.slf4j.LoggerFactory;
  *
  * Writers are never blocked: the compactor reads one version, builds segments, and commits with a
  * rebase onto whatever version is newest then, keeping every batch appended meanwhile. The commit
- * checks that the folded batches and merged segments are still there, so two compactors (say,
- * after a lease expired) cannot fold the same data twice. A lease keeps it to one at a time.
+ * checks that the folded batches and merged segments are still there, so two compactors (say, after
+ * a lease expired) cannot fold the same data twice. A lease keeps it to one at a time.
  *
  * <p>Thread-safe.
  */
@@ -102,9 +104,10 @@ public final class Compactor {
   /**
    * Compacts a namespace if due (or always, with {@code force}).
    *
+   * @param waitForLease how long to wait for another compactor of the namespace to finish
    * @throws NamespaceNotFoundException if the namespace does not exist
    */
-  public CompactionReport compact(NamespacePath ns, boolean force) {
+  public CompactionReport compact(NamespacePath ns, boolean force, Duration waitForLease) {
     long started = clock.millis();
     Manifest m = namespaces.current(ns, Consistency.STRONG);
     Plan plan = plan(m, force);
@@ -113,6 +116,16 @@ public final class Compactor {
           snapshots.load(ns, m).liveCount(), m.version(), "below the compaction thresholds");
     }
     CompactionLease.Held held = lease.tryAcquire(ns, owner);
+    long deadline = System.nanoTime() + waitForLease.toNanos();
+    while (held == null && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      held = lease.tryAcquire(ns, owner);
+    }
     if (held == null) {
       return CompactionReport.skipped(
           snapshots.load(ns, m).liveCount(), m.version(), "another compactor holds the lease");
@@ -132,7 +145,8 @@ public final class Compactor {
       SegmentRef folded = null;
       if (plan.full()) {
         List<SegmentEntry> entries = new ArrayList<>();
-        snapshot.forEachLive(d -> entries.add(new SegmentEntry(d.id(), seqOf(snapshot, d.id()), d)));
+        snapshot.forEachLive(
+            d -> entries.add(new SegmentEntry(d.id(), seqOf(snapshot, d.id()), d)));
         int level = 0;
         for (SegmentRef s : m.segments()) {
           level = Math.max(level, s.level() + 1);
@@ -144,7 +158,9 @@ public final class Compactor {
         }
       } else {
         if (plan.mergeFrom() >= 0) {
-          merged = writeSegment(ns, merge(m.segments(), plan), mergeLevel(m.segments(), plan), m, written);
+          merged =
+              writeSegment(
+                  ns, merge(m.segments(), plan), mergeLevel(m.segments(), plan), m, written);
           segmentBytes += merged.bytes();
           newRefs.add(merged);
         }
@@ -177,7 +193,8 @@ public final class Compactor {
       written.clear(); // committed: the segments are referenced now
       int removed = reclaimer.release(ns, expired);
       long live = snapshots.load(ns, committed).liveCount();
-      int mergedCount = plan.full() ? m.segments().size() : Math.max(0, plan.mergeTo() - plan.mergeFrom());
+      int mergedCount =
+          plan.full() ? m.segments().size() : Math.max(0, plan.mergeTo() - plan.mergeFrom());
       return new CompactionReport(
           true,
           live,
@@ -191,7 +208,8 @@ public final class Compactor {
           null);
     } catch (Superseded e) {
       Manifest now = namespaces.current(ns, Consistency.STRONG);
-      return CompactionReport.skipped(snapshots.load(ns, now).liveCount(), now.version(), e.getMessage());
+      return CompactionReport.skipped(
+          snapshots.load(ns, now).liveCount(), now.version(), e.getMessage());
     } finally {
       for (String key : written) {
         try {
@@ -327,8 +345,11 @@ public final class Compactor {
   /** Merges a run of segments; the newest entry per id wins. */
   private List<SegmentEntry> merge(List<SegmentRef> refs, Plan plan) {
     List<Segment> run = new ArrayList<>();
+    List<List<SegmentEntry>> runEntries = new ArrayList<>();
     for (int i = plan.mergeFrom(); i < plan.mergeTo(); i++) {
-      run.add(snapshots.segment(refs.get(i).key()));
+      Segment s = snapshots.segment(refs.get(i).key());
+      run.add(s);
+      runEntries.add(s.entries());
     }
     List<Segment> older = new ArrayList<>();
     for (int i = 0; i < plan.mergeFrom(); i++) {
@@ -365,7 +386,7 @@ public final class Compactor {
           }
         }
         if (keep) {
-          out.add(new SegmentEntry(id, s.seq(c.ord()), s.document(c.ord())));
+          out.add(runEntries.get(c.segment()).get(c.ord()));
         }
       }
       if (c.ord() + 1 < s.size()) {
@@ -377,13 +398,24 @@ public final class Compactor {
 
   private SegmentRef writeSegment(
       NamespacePath ns, List<SegmentEntry> entries, int level, Manifest m, List<String> written) {
-    SegmentWriter.Written w = SegmentWriter.write(entries, m.distanceMetric());
+    SegmentWriter.Written w =
+        SegmentWriter.write(
+            entries,
+            m.distanceMetric(),
+            TextAnalyzer.of(TextAnalyzerOptions.fromMap(m.textAnalyzer())));
     String key = NamespaceLayout.newSegmentKey(ns);
     written.add(key);
     store.put(key, w.bytes());
     return new SegmentRef(
-        key, level, w.minSeq(), w.maxSeq(), w.liveDocs(), w.tombstones(), w.bytes().length,
-        w.sections(), clock.millis());
+        key,
+        level,
+        w.minSeq(),
+        w.maxSeq(),
+        w.liveDocs(),
+        w.tombstones(),
+        w.bytes().length,
+        w.sections(),
+        clock.millis());
   }
 
   /**
@@ -423,7 +455,8 @@ public final class Compactor {
       if (merged != null) {
         List<SegmentRef> run = compacted.segments().subList(plan.mergeFrom(), plan.mergeTo());
         int at = segments.indexOf(run.get(0));
-        if (at < 0 || at + run.size() > segments.size()
+        if (at < 0
+            || at + run.size() > segments.size()
             || !segments.subList(at, at + run.size()).equals(run)) {
           throw new Superseded("the segments changed during compaction");
         }

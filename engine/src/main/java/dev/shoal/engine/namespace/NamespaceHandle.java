@@ -10,16 +10,16 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * This process's view of one namespace: the newest manifest it knows, and the queue that
- * serializes its commits.
+ * This process's view of one namespace: the newest manifest it knows, and the queue that serializes
+ * its commits.
  *
  * <p>Commits of one namespace never run concurrently inside one process: tasks queue here and one
- * drain at a time runs them on the commit executor, taking everything queued so far, so that
- * writes arriving during a commit are grouped into the next one. Other processes are handled by
- * the manifest compare-and-swap, not by this queue.
+ * drain at a time runs them on the commit executor, taking everything queued so far, so that writes
+ * arriving during a commit are grouped into the next one. Other processes are handled by the
+ * manifest compare-and-swap, not by this queue.
  *
- * <p>Thread-safe: {@code lock} guards {@code queue} and {@code draining}; {@code known} is
- * replaced atomically and only moves to newer versions.
+ * <p>Thread-safe: {@code lock} guards {@code queue} and {@code draining}; {@code known} is replaced
+ * atomically and only moves to newer versions.
  */
 final class NamespaceHandle {
 
@@ -32,6 +32,9 @@ final class NamespaceHandle {
   private boolean draining;
   private final AtomicReference<Known> known = new AtomicReference<>();
   private final AtomicReference<Manifest> pendingHead = new AtomicReference<>();
+
+  /** Serializes head writes with the head delete of a namespace delete. */
+  final Object headLock = new Object();
 
   NamespaceHandle(NamespacePath path) {
     this.path = path;

@@ -58,21 +58,21 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Commits</h2>
  *
- * Each change is computed from the newest manifest this process knows and committed by creating
- * the next version ({@link ManifestStore#tryCreate}). A commit that loses the race re-reads the
- * newer versions and is recomputed on top of them: appends commute (sequence numbers are assigned
- * at commit), while an {@code if_version} write fails with a version conflict. Writes queued
- * while a commit runs are grouped into the next one: one WAL object and one manifest version for
- * many callers.
+ * Each change is computed from the newest manifest this process knows and committed by creating the
+ * next version ({@link ManifestStore#tryCreate}). A commit that loses the race re-reads the newer
+ * versions and is recomputed on top of them: appends commute (sequence numbers are assigned at
+ * commit), while an {@code if_version} write fails with a version conflict. Writes queued while a
+ * commit runs are grouped into the next one: one WAL object and one manifest version for many
+ * callers.
  *
  * <h2>Crash safety</h2>
  *
- * A commit writes its WAL object first and the manifest second, and objects are deleted only
- * after a manifest that no longer references them is committed: a crash at any point leaves at
- * worst an unreferenced object, never a manifest pointing at a missing one.
+ * A commit writes its WAL object first and the manifest second, and objects are deleted only after
+ * a manifest that no longer references them is committed: a crash at any point leaves at worst an
+ * unreferenced object, never a manifest pointing at a missing one.
  *
- * <p>Thread-safe. Commits run on the commit executor, one at a time per namespace; callers wait
- * on futures.
+ * <p>Thread-safe. Commits run on the commit executor, one at a time per namespace; callers wait on
+ * futures.
  */
 public final class NamespaceService {
   private static final Logger LOG = LoggerFactory.getLogger(NamespaceService.class);
@@ -142,8 +142,7 @@ public final class NamespaceService {
     long now = clock.millis();
     if (known != null) {
       long age = now - known.confirmedAtMillis();
-      if (consistency == Consistency.EVENTUAL
-          && age <= config.eventualMaxStaleness().toMillis()) {
+      if (consistency == Consistency.EVENTUAL && age <= config.eventualMaxStaleness().toMillis()) {
         return Optional.of(known.manifest());
       }
       if (age < safeProbeAgeMillis()) {
@@ -159,8 +158,8 @@ public final class NamespaceService {
 
   /**
    * How old a confirmation may be for probing forward from it (or committing on top of it) to be
-   * sound: versions are collected only after being superseded for the retention period, so half
-   * of it leaves room for clock skew between this process and the store.
+   * sound: versions are collected only after being superseded for the retention period, so half of
+   * it leaves room for clock skew between this process and the store.
    */
   private long safeProbeAgeMillis() {
     return config.manifestRetention().toMillis() / 2;
@@ -201,7 +200,11 @@ public final class NamespaceService {
   // ---------------------------------------------------------------------------------------------
   // Lifecycle
 
-  public Manifest create(NamespacePath ns, DistanceMetric metric, Map<String, String> labels) {
+  public Manifest create(
+      NamespacePath ns,
+      DistanceMetric metric,
+      Map<String, String> labels,
+      Map<String, Object> textAnalyzer) {
     return update(
         ns,
         new CommitTask.ManifestUpdate<Manifest>() {
@@ -211,7 +214,13 @@ public final class NamespaceService {
               throw new NamespaceExistsException(ns.toString());
             }
             return Manifest.create(
-                ns.toString(), nextVersion, newCommitId(), clock.millis(), metric, labels);
+                ns.toString(),
+                nextVersion,
+                newCommitId(),
+                clock.millis(),
+                metric,
+                labels,
+                textAnalyzer);
           }
 
           @Override
@@ -266,7 +275,11 @@ public final class NamespaceService {
             return manifest;
           }
         });
-    manifests.deleteHead(ns);
+    NamespaceHandle h = handle(ns);
+    synchronized (h.headLock) {
+      h.takeHead();
+      manifests.deleteHead(ns);
+    }
     snapshots.invalidate(ns);
     Set<String> keys = new HashSet<>(last[0].liveObjectKeys());
     last[0].garbage().forEach(g -> keys.add(g.key()));
@@ -292,12 +305,12 @@ public final class NamespaceService {
               }
               b =
                   Manifest.create(
-                          ns.toString(),
-                          nextVersion,
-                          newCommitId(),
-                          clock.millis(),
-                          metric == null ? DistanceMetric.COSINE : metric,
-                          Map.of())
+                      ns.toString(),
+                      nextVersion,
+                      newCommitId(),
+                      clock.millis(),
+                      metric == null ? DistanceMetric.COSINE : metric,
+                      Map.of())
                       .toBuilder();
             } else {
               b = base.toBuilder();
@@ -360,8 +373,8 @@ public final class NamespaceService {
   }
 
   /**
-   * Commits a manifest change computed from the newest version (re-run after each lost race).
-   * For compaction, branches and copies.
+   * Commits a manifest change computed from the newest version (re-run after each lost race). For
+   * compaction, branches and copies.
    */
   <R> R commit(NamespacePath ns, CommitTask.ManifestUpdate<R> update) {
     return update(ns, update);
@@ -432,8 +445,8 @@ public final class NamespaceService {
   }
 
   /**
-   * Writes a batch's WAL object without committing it (the first phase of a two-phase sink).
-   * Only upserts, patches and deletes by id can be staged.
+   * Writes a batch's WAL object without committing it (the first phase of a two-phase sink). Only
+   * upserts, patches and deletes by id can be staged.
    */
   public StagedBatch stage(NamespacePath ns, WriteRequest request) {
     if (request.deleteByFilter() != null
@@ -497,7 +510,12 @@ public final class NamespaceService {
     for (StagedBatch b : batches) {
       if (!b.namespace().equals(ns) || !b.key().startsWith(root + "wal/")) {
         throw new InvalidRequestException(
-            "Cannot commit staged batch " + b.key() + " to " + ns + ": it was staged for " + b.namespace());
+            "Cannot commit staged batch "
+                + b.key()
+                + " to "
+                + ns
+                + ": it was staged for "
+                + b.namespace());
       }
       if (b.dimension() != 0) {
         if (dimension != 0 && dimension != b.dimension()) {
@@ -792,9 +810,9 @@ public final class NamespaceService {
   }
 
   /**
-   * Checks each write against the base (existence, if_version, idempotency keys, writer epochs
-   * and positions, vector dimension): writes are either accepted, with their WAL records, or
-   * refused (deduplicated with a result, or failed with an exception) for the caller to complete.
+   * Checks each write against the base (existence, if_version, idempotency keys, writer epochs and
+   * positions, vector dimension): writes are either accepted, with their WAL records, or refused
+   * (deduplicated with a result, or failed with an exception) for the caller to complete.
    */
   private Plan plan(NamespacePath ns, Manifest base, List<CommitTask.Write> group) {
     boolean live = base != null && !base.deleted();
@@ -821,7 +839,8 @@ public final class NamespaceService {
                   + metric.jsonName());
         }
         if (req.ifVersion() != null && (!live || base.version() != req.ifVersion())) {
-          throw new VersionConflictException(ns.toString(), req.ifVersion(), live ? base.version() : 0);
+          throw new VersionConflictException(
+              ns.toString(), req.ifVersion(), live ? base.version() : 0);
         }
         if (req.idempotencyKey() != null && live) {
           IdempotencyRecord done = findIdempotency(base, keyHash(req.idempotencyKey()));
@@ -848,7 +867,8 @@ public final class NamespaceService {
                     + " was never claimed; call claimWriter first");
           }
           if (pos.epoch() < stored.epoch()) {
-            throw new WriterFencedException(ns.toString(), pos.writerId(), pos.epoch(), stored.epoch());
+            throw new WriterFencedException(
+                ns.toString(), pos.writerId(), pos.epoch(), stored.epoch());
           }
           if (stored.position() != null && pos.position() <= stored.position()) {
             refused.put(w, new WriteResult(base.version(), 0, 0, 0, true));
@@ -868,7 +888,8 @@ public final class NamespaceService {
         List<WalRecord> recs = w.records();
         if (req.deleteByFilter() != null) {
           recs = new ArrayList<>(recs);
-          recs.addAll(resolveFilterDeletes(ns, live ? base : null, w.records(), req.deleteByFilter()));
+          recs.addAll(
+              resolveFilterDeletes(ns, live ? base : null, w.records(), req.deleteByFilter()));
         }
         // Accepted: now fold it into the group's running state.
         if (w.dimension() != 0) {
@@ -939,12 +960,19 @@ public final class NamespaceService {
     if (created) {
       // Listing finds namespaces by their head: write it before acknowledging the create.
       manifests.writeHead(h.path(), committed);
-    } else if (h.offerHead(committed)) {
+    } else if (!committed.deleted() && h.offerHead(committed)) {
       runInBackground(
           () -> {
-            Manifest m = h.takeHead();
-            if (m != null) {
-              manifests.writeHead(h.path(), m);
+            synchronized (h.headLock) {
+              Manifest m = h.takeHead();
+              NamespaceHandle.Known known = h.known();
+              boolean deletedSince =
+                  known != null
+                      && known.manifest().deleted()
+                      && known.manifest().version() > (m == null ? 0 : m.version());
+              if (m != null && !deletedSince) {
+                manifests.writeHead(h.path(), m);
+              }
             }
           });
     }
@@ -995,13 +1023,18 @@ public final class NamespaceService {
         null);
   }
 
+  /**
+   * Pauses after repeated lost races. Short: a loser's best chance is to rebase and try again
+   * quickly (a long pause only lets more versions pile up), but a little jitter keeps several
+   * losers in step from colliding forever.
+   */
   private static void backoff(int attempt) {
-    if (attempt < 3) {
+    if (attempt < 4) {
       return;
     }
-    long maxMillis = Math.min(200, 1L << Math.min(attempt, 8));
+    long maxMillis = Math.min(20, attempt);
     try {
-      Thread.sleep(ThreadLocalRandom.current().nextLong(1, maxMillis + 1));
+      Thread.sleep(ThreadLocalRandom.current().nextLong(0, maxMillis + 1));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CommitFailedException("Interrupted while retrying a commit", e);

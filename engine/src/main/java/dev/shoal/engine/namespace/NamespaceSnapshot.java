@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * A namespace as of one manifest version, ready to answer reads: its segments, each with the set
- * of entries still live (not shadowed by a newer segment or the WAL tail), and the WAL tail folded
+ * A namespace as of one manifest version, ready to answer reads: its segments, each with the set of
+ * entries still live (not shadowed by a newer segment or the WAL tail), and the WAL tail folded
  * into the newest state per id. Newer always wins: the tail over every segment, a later segment
  * over an earlier one.
  *
@@ -37,6 +37,7 @@ public final class NamespaceSnapshot implements MemoryCache.Weighted {
   private final long liveCount;
   private final long weightBytes;
   private final int walBatchesFolded;
+  private volatile TailView tailView;
 
   NamespaceSnapshot(
       Manifest manifest,
@@ -100,10 +101,10 @@ public final class NamespaceSnapshot implements MemoryCache.Weighted {
   /** Visits every live document, segments first (oldest to newest), then the tail. */
   public void forEachLive(Consumer<Document> action) {
     for (SegmentView v : segments) {
-      Segment s = v.segment();
-      for (int ord = 0; ord < s.size(); ord++) {
+      List<dev.shoal.engine.segment.SegmentEntry> entries = v.segment().entries();
+      for (int ord = 0; ord < entries.size(); ord++) {
         if (v.isLive(ord)) {
-          action.accept(s.document(ord));
+          action.accept(entries.get(ord).document());
         }
       }
     }
@@ -117,6 +118,18 @@ public final class NamespaceSnapshot implements MemoryCache.Weighted {
         action.accept(e.document());
       }
     }
+  }
+
+  /** The live tail documents in id order, with lazily built in-memory indexes. */
+  public TailView tailView() {
+    TailView v = tailView;
+    if (v == null) {
+      List<Document> docs = new java.util.ArrayList<>();
+      forEachLiveInTail(docs::add);
+      docs.sort(java.util.Comparator.comparing(Document::id));
+      v = tailView = new TailView(docs);
+    }
+    return v;
   }
 
   /** Documents of the WAL tail (scanned without an index). */

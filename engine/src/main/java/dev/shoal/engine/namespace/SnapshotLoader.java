@@ -14,15 +14,18 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
  * Builds {@link NamespaceSnapshot}s from manifests, through the cache tiers.
  *
  * <p>Decoded WAL batches and segments are cached by object key (they are immutable), so are the
  * live sets of segments (which depend only on the newer segments), and the newest snapshot of each
- * namespace: a version that only appended WAL batches is built from the previous snapshot plus
- * the new batches. One build per namespace runs at a time (a per-namespace monitor), so a burst of
+ * namespace: a version that only appended WAL batches is built from the previous snapshot plus the
+ * new batches. One build per namespace runs at a time (a per-namespace monitor), so a burst of
  * queries after a commit builds the new snapshot once.
  *
  * <p>Thread-safe.
@@ -41,13 +44,19 @@ public final class SnapshotLoader {
 
   private final ObjectCache objects;
   private final MemoryCache cache;
+  private final Executor io;
   private final Map<NamespacePath, Object> buildLocks = new ConcurrentHashMap<>();
   // Pinned namespaces and the object keys pinned for each.
   private final Map<NamespacePath, java.util.Set<String>> pinned = new ConcurrentHashMap<>();
 
-  public SnapshotLoader(ObjectCache objects, MemoryCache cache) {
+  /**
+   * @param io runs object loads in parallel, so that a cold snapshot costs one round of reads
+   *     however many segments and batches it has
+   */
+  public SnapshotLoader(ObjectCache objects, MemoryCache cache, Executor io) {
     this.objects = objects;
     this.cache = cache;
+    this.io = io;
   }
 
   /** The snapshot of exactly this manifest version. */
@@ -136,6 +145,38 @@ public final class SnapshotLoader {
     return objects.segment(key);
   }
 
+  /** Loads every object of a manifest not in memory yet, in parallel. */
+  private void prefetch(Manifest manifest, int walFrom) {
+    List<CompletableFuture<Integer>> loads = new ArrayList<>();
+    for (SegmentRef ref : manifest.segments()) {
+      if (!objects.inMemory("segment", ref.key())) {
+        loads.add(
+            CompletableFuture.supplyAsync(
+                () -> ObjectCache.trackTier(() -> objects.segment(ref.key())), io));
+      }
+    }
+    for (int i = walFrom; i < manifest.wal().size(); i++) {
+      String key = manifest.wal().get(i).key();
+      if (!objects.inMemory("wal", key)) {
+        loads.add(
+            CompletableFuture.supplyAsync(
+                () -> ObjectCache.trackTier(() -> objects.walBatch(key)), io));
+      }
+    }
+    if (!loads.isEmpty()) {
+      try {
+        for (CompletableFuture<Integer> load : loads) {
+          ObjectCache.carryTier(load.join());
+        }
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException re) {
+          throw re;
+        }
+        throw e;
+      }
+    }
+  }
+
   private NamespaceSnapshot build(Manifest manifest, NamespaceSnapshot previous) {
     boolean sameSegments =
         previous != null && previous.manifest().segments().equals(manifest.segments());
@@ -143,8 +184,12 @@ public final class SnapshotLoader {
     if (sameSegments && extendsWal(manifest, previous)) {
       views = new ArrayList<>(previous.segments());
     } else {
-      views = baseViews(manifest.segments());
       previous = null;
+      prefetch(manifest, 0);
+      views = baseViews(manifest.segments());
+    }
+    if (previous != null) {
+      prefetch(manifest, previous.walBatchesFolded());
     }
     Map<String, TailEntry> tail;
     int start;
@@ -188,7 +233,8 @@ public final class SnapshotLoader {
         newer.add(refs.get(j).key());
       }
       List<Segment> newerSegments = segments.subList(i + 1, segments.size());
-      LiveBits live = cache.get(new LiveKey(s.key(), newer), k -> liveAgainstNewer(s, newerSegments));
+      LiveBits live =
+          cache.get(new LiveKey(s.key(), newer), k -> liveAgainstNewer(s, newerSegments));
       views.add(new NamespaceSnapshot.SegmentView(s, live.bits(), live.count()));
     }
     return views;

@@ -25,10 +25,10 @@ import java.util.regex.Pattern;
  *       and {@code NotEq null} those that have it. {@code NotEq} and {@code NotIn} are the
  *       negations of {@code Eq} and {@code In}, so they also match documents without {@code x}.
  *   <li>{@code In}/{@code NotIn}: the value is one of a list.
- *   <li>{@code Lt Lte Gt Gte}: numbers with numbers, strings with strings (by code point); an
- *       array attribute matches if any element does; missing or other types never match.
- *   <li>{@code Contains}: an array attribute has the element (a scalar attribute equals it);
- *       {@code ContainsAny}: it has any of a list.
+ *   <li>{@code Lt Lte Gt Gte}: numbers with numbers, strings with strings (by code point); an array
+ *       attribute matches if any element does; missing or other types never match.
+ *   <li>{@code Contains}: an array attribute has the element (a scalar attribute equals it); {@code
+ *       ContainsAny}: it has any of a list.
  *   <li>{@code Glob}/{@code IGlob}: string glob ({@code *}, {@code ?}, {@code [abc]}), IGlob
  *       ignoring case; an array matches if any element does.
  * </ul>
@@ -109,7 +109,10 @@ public sealed interface Filter {
         }
       }
       throw new InvalidRequestException(
-          "Invalid filter: unknown operator \"" + name + "\"; expected one of " + List.of(values()));
+          "Invalid filter: unknown operator \""
+              + name
+              + "\"; expected one of "
+              + List.of(values()));
     }
   }
 
@@ -139,8 +142,7 @@ public sealed interface Filter {
       if (attr == null || attr.isEmpty()) {
         throw new InvalidRequestException("Invalid filter: attribute name is empty");
       }
-      Object normalized =
-          value == null ? null : Attributes.normalizeValue(value, attr, "(filter)");
+      Object normalized = value == null ? null : Attributes.normalizeValue(value, attr, "(filter)");
       switch (op) {
         case Eq, NotEq:
           return new Compare(attr, op, normalized, null, null);
@@ -176,7 +178,8 @@ public sealed interface Filter {
             throw new InvalidRequestException(
                 "Invalid filter on " + attr + ": " + op + " needs a string pattern, got " + value);
           }
-          return new Compare(attr, op, normalized, Values.globToRegex(pattern, op == Op.IGlob), null);
+          return new Compare(
+              attr, op, normalized, Values.globToRegex(pattern, op == Op.IGlob), null);
         default:
           throw new AssertionError(op);
       }

@@ -1,23 +1,96 @@
 package dev.shoal.engine.query;
 
 import dev.shoal.engine.InvalidRequestException;
+import dev.shoal.engine.index.Bits;
+import dev.shoal.engine.index.postings.TopHits;
+import dev.shoal.engine.index.sparse.SparseIndexReader;
+import dev.shoal.engine.index.text.Bm25Query;
+import dev.shoal.engine.index.text.Bm25Stats;
+import dev.shoal.engine.index.text.MemoryTextIndex;
+import dev.shoal.engine.index.text.QueryTerms;
+import dev.shoal.engine.index.text.TermLookup;
+import dev.shoal.engine.index.text.TextAnalyzer;
+import dev.shoal.engine.index.text.TextAnalyzerOptions;
+import dev.shoal.engine.index.text.TextIndexReader;
+import dev.shoal.engine.index.text.TextSearch;
+import dev.shoal.engine.index.vector.IvfIndex;
+import dev.shoal.engine.index.vector.VectorSearchResult;
 import dev.shoal.engine.manifest.Manifest;
 import dev.shoal.engine.model.Document;
 import dev.shoal.engine.namespace.NamespaceSnapshot;
+import dev.shoal.engine.namespace.NamespaceSnapshot.SegmentView;
+import dev.shoal.engine.namespace.TailView;
+import dev.shoal.engine.segment.Segment;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.PriorityQueue;
+import java.util.TreeSet;
 
 /**
- * Runs queries against a {@link NamespaceSnapshot}.
+ * Runs queries against a {@link NamespaceSnapshot}: each segment through its indexes, the WAL tail
+ * exhaustively, then one merge where higher scores win and equal scores go to the smaller id.
+ *
+ * <p>Filters become, per segment, the set of live ordinals that pass ({@link SegmentFilter}); the
+ * indexes search only those. Text scores use statistics summed over every segment and the tail, so
+ * a document scores the same wherever it lives.
  *
  * <p>Thread-safe and stateless: every query works on an immutable snapshot.
  */
 public final class QueryExecutor {
+
+  /** A ranked document: where it lives, and its score (0 when ordering by attribute). */
+  private record Hit(String id, double score, Segment segment, int ord, Document doc) {
+    Document load(boolean withVector) {
+      return doc != null ? doc : segment.document(ord, withVector);
+    }
+  }
+
+  private static final Comparator<Hit> BEST_FIRST =
+      Comparator.<Hit>comparingDouble(h -> -h.score()).thenComparing(Hit::id);
+
+  /** Per-query state: filters resolved per segment once, shared by hybrid sub-queries. */
+  private static final class Run {
+    final NamespaceSnapshot snapshot;
+    final Manifest manifest;
+    final TailView tail;
+    final Map<Object, Map<Segment, Bits>> segmentBits = new HashMap<>();
+    final Map<Object, Bits> tailBits = new HashMap<>();
+    TextAnalyzer analyzer;
+    int segmentsSearched;
+
+    Run(NamespaceSnapshot snapshot) {
+      this.snapshot = snapshot;
+      this.manifest = snapshot.manifest();
+      this.tail = snapshot.tailView();
+    }
+
+    Bits allowed(SegmentView view, Filter filter) {
+      return segmentBits
+          .computeIfAbsent(filter == null ? Match.ALL : filter, f -> new IdentityHashMap<>())
+          .computeIfAbsent(view.segment(), s -> SegmentFilter.bits(view, filter));
+    }
+
+    Bits tailAllowed(Filter filter) {
+      return tailBits.computeIfAbsent(
+          filter == null ? Match.ALL : filter, f -> SegmentFilter.bits(tail.docs(), filter));
+    }
+
+    TextAnalyzer analyzer() {
+      if (analyzer == null) {
+        analyzer = TextAnalyzer.of(TextAnalyzerOptions.fromMap(manifest.textAnalyzer()));
+      }
+      return analyzer;
+    }
+  }
+
+  /** A filter key for "no filter" (a filter record can never equal it). */
+  private enum Match {
+    ALL
+  }
 
   /**
    * Runs a query.
@@ -27,20 +100,21 @@ public final class QueryExecutor {
    */
   public QueryResult execute(
       NamespaceSnapshot snapshot, QueryRequest request, String cache, long startNanos) {
-    List<TopK.Scored<Document>> ranked;
-    if (request.hybrid()) {
-      ranked = fuse(snapshot, request);
-    } else {
-      ranked = rank(snapshot, request.rankBy(), request.filter(), request.topK());
-    }
+    Run run = new Run(snapshot);
+    List<Hit> ranked =
+        request.hybrid()
+            ? fuse(run, request)
+            : rank(run, request.rankBy(), request.filter(), request.topK());
+    boolean scored =
+        request.hybrid()
+            || (request.rankBy() != null && !(request.rankBy() instanceof RankBy.Attribute));
     List<QueryRow> rows = new ArrayList<>(ranked.size());
-    boolean scored = request.hybrid() || (request.rankBy() != null && !(request.rankBy() instanceof RankBy.Attribute));
-    for (TopK.Scored<Document> s : ranked) {
-      Document d = s.item();
+    for (Hit h : ranked) {
+      Document d = h.load(request.includeVector());
       rows.add(
           new QueryRow(
               d.id(),
-              scored ? s.score() : null,
+              scored ? h.score() : null,
               request.includeAttributes().select(d.attrs()),
               request.includeText() ? d.text() : null,
               request.includeVector() ? d.vector() : null,
@@ -49,104 +123,285 @@ public final class QueryExecutor {
     double ms = (System.nanoTime() - startNanos) / 1e6;
     return new QueryResult(
         rows,
-        new QueryPerformance(snapshot.version(), 0, snapshot.exhaustiveDocs(), cache, ms));
+        new QueryPerformance(snapshot.version(), run.segmentsSearched, run.tail.size(), cache, ms));
   }
 
-  private List<TopK.Scored<Document>> rank(
-      NamespaceSnapshot snapshot, RankBy rankBy, Filter filter, int topK) {
-    Manifest m = snapshot.manifest();
+  private List<Hit> rank(Run run, RankBy rankBy, Filter filter, int topK) {
     if (rankBy == null) {
-      return byAttribute(snapshot, new RankBy.Attribute("id", false), filter, topK);
+      return byAttribute(run, new RankBy.Attribute("id", false), filter, topK);
     }
     if (rankBy instanceof RankBy.Attribute a) {
-      return byAttribute(snapshot, a, filter, topK);
+      return byAttribute(run, a, filter, topK);
     }
-    TopK<Document> top = new TopK<>(topK);
     if (rankBy instanceof RankBy.Vector v) {
-      Integer dim = m.vectorDim();
-      if (dim == null) {
-        return List.of();
-      }
-      if (v.vector().length != dim) {
-        throw new InvalidRequestException(
-            "Cannot query "
-                + m.namespace()
-                + ": the query vector has "
-                + v.vector().length
-                + " dimensions but the namespace's vectors have "
-                + dim);
-      }
-      forEachMatch(
-          snapshot,
-          filter,
-          d -> {
-            if (d.vector() != null) {
-              top.offer(d.id(), Similarity.score(m.distanceMetric(), v.vector(), d.vector()), d);
-            }
-          });
-    } else if (rankBy instanceof RankBy.Sparse s) {
-      forEachMatch(
-          snapshot,
-          filter,
-          d -> {
-            if (d.sparse() != null) {
-              double score = d.sparse().dot(s.vector());
-              if (score != 0) {
-                top.offer(d.id(), score, d);
-              }
-            }
-          });
-    } else if (rankBy instanceof RankBy.Text t) {
-      return ExhaustiveBm25.search(snapshot, t, filter, topK);
+      return byVector(run, v, filter, topK);
     }
-    return top.result();
+    if (rankBy instanceof RankBy.Sparse s) {
+      return bySparse(run, s, filter, topK);
+    }
+    return byText(run, (RankBy.Text) rankBy, filter, topK);
   }
 
-  private static void forEachMatch(
-      NamespaceSnapshot snapshot, Filter filter, Consumer<Document> action) {
-    snapshot.forEachLive(
-        d -> {
-          if (filter == null || filter.matches(d)) {
-            action.accept(d);
-          }
-        });
+  private static List<Hit> top(List<Hit> hits, int k) {
+    hits.sort(BEST_FIRST);
+    return hits.size() > k ? new ArrayList<>(hits.subList(0, k)) : hits;
   }
 
-  private static List<TopK.Scored<Document>> byAttribute(
-      NamespaceSnapshot snapshot, RankBy.Attribute order, Filter filter, int topK) {
-    List<Document> matches = new ArrayList<>();
-    forEachMatch(snapshot, filter, matches::add);
-    Comparator<Document> cmp = attributeOrder(order);
-    matches.sort(cmp);
-    List<TopK.Scored<Document>> out = new ArrayList<>(Math.min(topK, matches.size()));
-    for (int i = 0; i < matches.size() && i < topK; i++) {
-      Document d = matches.get(i);
-      out.add(new TopK.Scored<>(d.id(), 0, d));
+  // ---------------------------------------------------------------------------------------------
+
+  private List<Hit> byVector(Run run, RankBy.Vector v, Filter filter, int k) {
+    Integer dim = run.manifest.vectorDim();
+    if (dim == null) {
+      return List.of();
     }
-    return out;
+    if (v.vector().length != dim) {
+      throw new InvalidRequestException(
+          "Cannot query "
+              + run.manifest.namespace()
+              + ": the query vector has "
+              + v.vector().length
+              + " dimensions but the namespace's vectors have "
+              + dim);
+    }
+    List<Hit> hits = new ArrayList<>();
+    for (SegmentView view : run.snapshot.segments()) {
+      Segment s = view.segment();
+      IvfIndex ann = s.ann();
+      if (ann == null || view.liveCount() == 0) {
+        continue;
+      }
+      Bits entries = run.allowed(view, filter);
+      if (entries.cardinality() == 0) {
+        continue;
+      }
+      run.segmentsSearched++;
+      Bits vectors = new VectorBits(s, entries);
+      VectorSearchResult r =
+          v.exact() ? ann.exactSearch(v.vector(), k, vectors) : ann.search(v.vector(), k, vectors);
+      for (int i = 0; i < r.size(); i++) {
+        int ord = s.entryOfVector(r.ordinal(i));
+        hits.add(new Hit(s.id(ord), r.score(i), s, ord, null));
+      }
+    }
+    TailView tail = run.tail;
+    Bits allowed = run.tailAllowed(filter);
+    VectorScorer scorer = new VectorScorer(run.manifest.distanceMetric(), v.vector());
+    for (int i = 0; i < tail.size(); i++) {
+      Document d = tail.docs().get(i);
+      if (d.vector() != null && allowed.get(i)) {
+        hits.add(new Hit(d.id(), scorer.score(d.vector()), null, -1, d));
+      }
+    }
+    return top(hits, k);
   }
+
+  /** A segment's allowed entries seen in its vector index's ordinal space. */
+  private static final class VectorBits implements Bits {
+    private final Segment segment;
+    private final Bits entries;
+    private final int length;
+    private final int cardinality;
+
+    VectorBits(Segment segment, Bits entries) {
+      this.segment = segment;
+      this.entries = entries;
+      this.length = segment.ann().size();
+      int c = 0;
+      for (int i = 0; i < length; i++) {
+        if (entries.get(segment.entryOfVector(i))) {
+          c++;
+        }
+      }
+      this.cardinality = c;
+    }
+
+    @Override
+    public boolean get(int ord) {
+      return entries.get(segment.entryOfVector(ord));
+    }
+
+    @Override
+    public int length() {
+      return length;
+    }
+
+    @Override
+    public int cardinality() {
+      return cardinality;
+    }
+  }
+
+  private List<Hit> bySparse(Run run, RankBy.Sparse q, Filter filter, int k) {
+    List<Hit> hits = new ArrayList<>();
+    for (SegmentView view : run.snapshot.segments()) {
+      Segment s = view.segment();
+      SparseIndexReader index = s.sparseIndex();
+      if (index == null || view.liveCount() == 0) {
+        continue;
+      }
+      Bits allowed = run.allowed(view, filter);
+      if (allowed.cardinality() == 0) {
+        continue;
+      }
+      run.segmentsSearched++;
+      addHits(hits, s, index.search(q.vector(), k, allowed));
+    }
+    TopHits tail =
+        SparseIndexReader.searchExhaustive(
+            run.tail.sparse(), q.vector(), k, run.tailAllowed(filter));
+    addTailHits(hits, run.tail, tail);
+    return top(hits, k);
+  }
+
+  private List<Hit> byText(Run run, RankBy.Text q, Filter filter, int k) {
+    QueryTerms terms = QueryTerms.of(run.analyzer().analyze(q.query()));
+    if (terms.isEmpty()) {
+      return List.of();
+    }
+    TreeSet<String> fields = new TreeSet<>();
+    if (q.allFields()) {
+      for (SegmentView view : run.snapshot.segments()) {
+        fields.addAll(view.segment().textFields());
+      }
+      fields.addAll(run.tail.textFields());
+    } else {
+      fields.add(q.field());
+    }
+    // Namespace-wide statistics per field: every segment plus the tail.
+    Map<String, Map<Segment, TermLookup>> lookups = new HashMap<>();
+    Map<String, Bm25Query> queries = new HashMap<>();
+    for (String field : fields) {
+      Map<Segment, TermLookup> perSegment = new IdentityHashMap<>();
+      Bm25Stats stats = run.tail.text(field, run.analyzer()).stats(terms);
+      for (SegmentView view : run.snapshot.segments()) {
+        TextIndexReader index = view.segment().text(field);
+        if (index != null) {
+          TermLookup lookup = index.lookup(terms);
+          perSegment.put(view.segment(), lookup);
+          stats = stats.plus(lookup.stats());
+        }
+      }
+      lookups.put(field, perSegment);
+      queries.put(field, Bm25Query.of(terms, stats));
+    }
+    List<Hit> hits = new ArrayList<>();
+    for (SegmentView view : run.snapshot.segments()) {
+      Segment s = view.segment();
+      List<TextSearch.Field> parts = new ArrayList<>();
+      for (String field : fields) {
+        TermLookup lookup = lookups.get(field).get(s);
+        if (lookup != null) {
+          parts.add(new TextSearch.Field(lookup, queries.get(field)));
+        }
+      }
+      if (parts.isEmpty() || view.liveCount() == 0) {
+        continue;
+      }
+      Bits allowed = run.allowed(view, filter);
+      if (allowed.cardinality() == 0) {
+        continue;
+      }
+      run.segmentsSearched++;
+      TopHits found =
+          parts.size() == 1
+              ? parts.get(0).terms().search(parts.get(0).query(), k, allowed)
+              : TextSearch.search(parts, k, allowed);
+      addHits(hits, s, found);
+    }
+    if (run.tail.size() > 0) {
+      List<MemoryTextIndex> tailFields = new ArrayList<>();
+      List<Bm25Query> tailQueries = new ArrayList<>();
+      for (String field : fields) {
+        tailFields.add(run.tail.text(field, run.analyzer()));
+        tailQueries.add(queries.get(field));
+      }
+      addTailHits(
+          hits,
+          run.tail,
+          MemoryTextIndex.search(tailFields, tailQueries, k, run.tailAllowed(filter)));
+    }
+    return top(hits, k);
+  }
+
+  private static void addHits(List<Hit> hits, Segment s, TopHits found) {
+    for (int i = 0; i < found.size(); i++) {
+      int ord = found.ordinals()[i];
+      hits.add(new Hit(s.id(ord), found.scores()[i], s, ord, null));
+    }
+  }
+
+  private static void addTailHits(List<Hit> hits, TailView tail, TopHits found) {
+    for (int i = 0; i < found.size(); i++) {
+      Document d = tail.docs().get(found.ordinals()[i]);
+      hits.add(new Hit(d.id(), found.scores()[i], null, -1, d));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
 
   /**
    * Orders by an attribute (or {@code id}); documents without it come last, ties by ascending id.
    * Values of different types order booleans, then numbers, then strings, then arrays.
    */
-  static Comparator<Document> attributeOrder(RankBy.Attribute order) {
+  private List<Hit> byAttribute(Run run, RankBy.Attribute order, Filter filter, int k) {
     String attr = order.attr();
+    boolean byId = attr.equals("id");
     Comparator<Object> values = QueryExecutor::compareValues;
     if (order.descending()) {
       values = values.reversed();
     }
-    Comparator<Object> valuesFinal = values;
-    Comparator<Document> byValue =
+    Comparator<Object> valueOrder = values;
+    record Keyed(Object value, Hit hit) {}
+    Comparator<Keyed> best =
         (a, b) -> {
-          Object va = attr.equals("id") ? a.id() : a.attrs().get(attr);
-          Object vb = attr.equals("id") ? b.id() : b.attrs().get(attr);
-          if (va == null || vb == null) {
-            return va == null ? (vb == null ? 0 : 1) : -1;
+          if (a.value() == null || b.value() == null) {
+            int c = a.value() == null ? (b.value() == null ? 0 : 1) : -1;
+            return c != 0 ? c : a.hit().id().compareTo(b.hit().id());
           }
-          return valuesFinal.compare(va, vb);
+          int c = valueOrder.compare(a.value(), b.value());
+          return c != 0 ? c : a.hit().id().compareTo(b.hit().id());
         };
-    return byValue.thenComparing(Document::id);
+    PriorityQueue<Keyed> heap = new PriorityQueue<>(best.reversed());
+    for (SegmentView view : run.snapshot.segments()) {
+      Segment s = view.segment();
+      if (view.liveCount() == 0) {
+        continue;
+      }
+      Bits allowed = run.allowed(view, filter);
+      if (allowed.cardinality() == 0) {
+        continue;
+      }
+      run.segmentsSearched++;
+      Object[] column = byId ? null : s.column(attr);
+      for (int ord = 0; ord < s.size(); ord++) {
+        if (allowed.get(ord)) {
+          Object value = byId ? s.id(ord) : column == null ? null : column[ord];
+          offer(heap, new Keyed(value, new Hit(s.id(ord), 0, s, ord, null)), best, k);
+        }
+      }
+    }
+    Bits allowed = run.tailAllowed(filter);
+    for (int i = 0; i < run.tail.size(); i++) {
+      if (allowed.get(i)) {
+        Document d = run.tail.docs().get(i);
+        Object value = byId ? d.id() : d.attrs().get(attr);
+        offer(heap, new Keyed(value, new Hit(d.id(), 0, null, -1, d)), best, k);
+      }
+    }
+    List<Keyed> out = new ArrayList<>(heap);
+    out.sort(best);
+    List<Hit> hits = new ArrayList<>(out.size());
+    out.forEach(x -> hits.add(x.hit()));
+    return hits;
+  }
+
+  private static <T> void offer(PriorityQueue<T> heap, T item, Comparator<T> best, int k) {
+    if (heap.size() < k) {
+      heap.add(item);
+    } else if (best.compare(item, heap.peek()) < 0) {
+      heap.poll();
+      heap.add(item);
+    }
   }
 
   private static int typeRank(Object v) {
@@ -188,23 +443,28 @@ public final class QueryExecutor {
     return Integer.compare(la.size(), lb.size());
   }
 
+  // ---------------------------------------------------------------------------------------------
+
   /** Reciprocal rank fusion: each sub-query to its own depth, scores {@code 1 / (k + rank)}. */
-  private List<TopK.Scored<Document>> fuse(NamespaceSnapshot snapshot, QueryRequest request) {
+  private List<Hit> fuse(Run run, QueryRequest request) {
     Map<String, double[]> scores = new HashMap<>();
-    Map<String, Document> docs = new HashMap<>();
+    Map<String, Hit> hitsById = new HashMap<>();
     for (QueryRequest.SubQuery sub : request.queries()) {
       Filter filter = and(request.filter(), sub.filter());
-      List<TopK.Scored<Document>> ranked = rank(snapshot, sub.rankBy(), filter, sub.topK());
+      List<Hit> ranked = rank(run, sub.rankBy(), filter, sub.topK());
       for (int i = 0; i < ranked.size(); i++) {
-        TopK.Scored<Document> s = ranked.get(i);
-        scores.computeIfAbsent(s.id(), k -> new double[1])[0] +=
-            1.0 / (request.fusionK() + i + 1);
-        docs.putIfAbsent(s.id(), s.item());
+        Hit h = ranked.get(i);
+        scores.computeIfAbsent(h.id(), x -> new double[1])[0] += 1.0 / (request.fusionK() + i + 1);
+        hitsById.putIfAbsent(h.id(), h);
       }
     }
-    TopK<Document> top = new TopK<>(request.topK());
-    scores.forEach((id, s) -> top.offer(id, s[0], docs.get(id)));
-    return top.result();
+    List<Hit> fused = new ArrayList<>(scores.size());
+    scores.forEach(
+        (id, s) -> {
+          Hit h = hitsById.get(id);
+          fused.add(new Hit(id, s[0], h.segment(), h.ord(), h.doc()));
+        });
+    return top(fused, request.topK());
   }
 
   static Filter and(Filter a, Filter b) {
@@ -215,9 +475,5 @@ public final class QueryExecutor {
       return a;
     }
     return new Filter.And(List.of(a, b));
-  }
-
-  static String lower(String s) {
-    return s.toLowerCase(Locale.ROOT);
   }
 }

@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * A query, as API.md specifies it. Either {@code rankBy} (a single ranking) or {@code queries}
- * (hybrid: sub-queries fused with reciprocal rank fusion) is set; with neither, matching
- * documents come in id order.
+ * (hybrid: sub-queries fused with reciprocal rank fusion) is set; with neither, matching documents
+ * come in id order.
  *
  * @param rankBy the ranking, or null
  * @param queries hybrid sub-queries, or empty
@@ -59,8 +59,7 @@ public record QueryRequest(
 
   static void checkTopK(int topK) {
     if (topK < 1 || topK > MAX_TOP_K) {
-      throw new InvalidRequestException(
-          "Invalid top_k " + topK + ": expected 1 to " + MAX_TOP_K);
+      throw new InvalidRequestException("Invalid top_k " + topK + ": expected 1 to " + MAX_TOP_K);
     }
   }
 

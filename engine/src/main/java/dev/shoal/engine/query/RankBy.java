@@ -43,8 +43,8 @@ public sealed interface RankBy {
   }
 
   /**
-   * BM25 over one text field, or over all of them when {@code field} is {@link #ALL_FIELDS}:
-   * {@code ["body", "BM25", "query words"]}.
+   * BM25 over one text field, or over all of them when {@code field} is {@link #ALL_FIELDS}: {@code
+   * ["body", "BM25", "query words"]}.
    */
   record Text(String field, String query) implements RankBy {
     public static final String ALL_FIELDS = "$text";

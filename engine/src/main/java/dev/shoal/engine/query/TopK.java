@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.PriorityQueue;
 
 /**
- * Keeps the best {@code k} (id, score) pairs: higher score first, equal scores by ascending id.
- * Not thread-safe.
+ * Keeps the best {@code k} (id, score) pairs: higher score first, equal scores by ascending id. Not
+ * thread-safe.
  */
 public final class TopK<T> {
   /** A scored item. */

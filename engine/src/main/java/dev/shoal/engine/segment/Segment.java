@@ -1,6 +1,10 @@
 package dev.shoal.engine.segment;
 
 import dev.shoal.engine.cache.MemoryCache;
+import dev.shoal.engine.index.RangeReader;
+import dev.shoal.engine.index.sparse.SparseIndexReader;
+import dev.shoal.engine.index.text.TextIndexReader;
+import dev.shoal.engine.index.vector.IvfIndex;
 import dev.shoal.engine.internal.ByteReader;
 import dev.shoal.engine.internal.Checksums;
 import dev.shoal.engine.internal.DocumentCodec;
@@ -9,6 +13,8 @@ import dev.shoal.engine.model.DistanceMetric;
 import dev.shoal.engine.model.Document;
 import dev.shoal.engine.model.SparseVector;
 import dev.shoal.engine.storage.CorruptObjectException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,12 +23,23 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A decoded segment in memory: entries sorted by id (see {@link SegmentFormat}), attribute
- * columns, vectors and stored fields. Immutable and thread-safe; cached by object key, so every
- * manifest version and every branch that references the object shares one instance.
+ * A decoded segment: entries sorted by id (see {@link SegmentFormat}), attribute columns, stored
+ * fields and the indexes, in memory. The raw vectors are not kept (the vector index holds what
+ * search needs): they are read on demand through a {@link Ranges} source, for the rare row that
+ * asks for its vector and for merges.
+ *
+ * <p>Immutable and thread-safe; cached by object key, so every manifest version and every branch
+ * that references the object shares one instance.
  */
 public final class Segment implements MemoryCache.Weighted {
+
+  /** Reads byte ranges of the segment object (through the disk cache, or from the store). */
+  public interface Ranges {
+    byte[] read(String key, long offset, int length);
+  }
+
   private final String key;
+  private final Ranges ranges;
   private final int size;
   private final int liveCount;
   private final int dimension;
@@ -33,15 +50,19 @@ public final class Segment implements MemoryCache.Weighted {
   private final long[] seqs;
   private final long[] tombstones;
   private final Map<String, Object[]> columns;
-  private final int[] vectorOrdinal; // entry ordinal -> row in vectors, or -1
-  private final float[] vectors;
+  private final int[] vectorRow; // entry ordinal -> vector ordinal, or -1
+  private final int[] vectorEntry; // vector ordinal -> entry ordinal
+  private final long vectorsOffset; // where the raw floats start in the object
+  private final IvfIndex ann;
+  private final Map<String, TextIndexReader> text;
+  private final SparseIndexReader sparse;
   private final byte[] stored;
-  private final int storedStart;
   private final int[] storedOffsets;
   private final long weightBytes;
 
-  private Segment(String key, byte[] data) {
+  private Segment(String key, byte[] data, Ranges ranges) {
     this.key = key;
+    this.ranges = ranges;
     int bodyEnd = Checksums.verify(data, SegmentFormat.MAGIC);
     ByteReader header = new ByteReader(data, 4, bodyEnd - 4);
     int version = header.readByte();
@@ -53,8 +74,7 @@ public final class Segment implements MemoryCache.Weighted {
               + SegmentFormat.FORMAT_VERSION
               + ")");
     }
-    ByteReader dirOffset = new ByteReader(data, bodyEnd - 8, 8);
-    int directory = (int) dirOffset.readLong();
+    int directory = (int) new ByteReader(data, bodyEnd - 8, 8).readLong();
     ByteReader dir = new ByteReader(data, directory, bodyEnd - 8 - directory);
     Map<String, int[]> sections = new LinkedHashMap<>();
     int count = dir.readVarInt();
@@ -73,10 +93,9 @@ public final class Segment implements MemoryCache.Weighted {
     metric = DistanceMetric.values()[meta.readByte()];
     minSeq = meta.readVarLong();
     maxSeq = meta.readVarLong();
-    String[] attrNames = new String[meta.readVarInt()];
-    for (int i = 0; i < attrNames.length; i++) {
-      attrNames[i] = meta.readString();
-    }
+    String[] attrNames = readNames(meta);
+    String[] textFields = readNames(meta);
+    boolean hasSparse = meta.readByte() != 0;
 
     ByteReader idr = section(data, sections, SegmentFormat.IDS);
     ids = new String[size];
@@ -105,12 +124,40 @@ public final class Segment implements MemoryCache.Weighted {
 
     ByteReader vr = section(data, sections, SegmentFormat.VECTORS);
     long[] hasVector = readBits(vr, size);
-    vectorOrdinal = new int[size];
+    vectorsOffset = vr.position();
+    vectorRow = new int[size];
     int rows = 0;
     for (int i = 0; i < size; i++) {
-      vectorOrdinal[i] = get(hasVector, i) ? rows++ : -1;
+      vectorRow[i] = get(hasVector, i) ? rows++ : -1;
     }
-    vectors = vr.readFloats(rows * dimension);
+    vectorEntry = new int[rows];
+    for (int i = 0; i < size; i++) {
+      if (vectorRow[i] >= 0) {
+        vectorEntry[vectorRow[i]] = i;
+      }
+    }
+    int[] annSection = sections.get(SegmentFormat.ANN);
+    ann =
+        annSection == null
+            ? null
+            : IvfIndex.load(
+                RangeReader.of(ByteBuffer.wrap(data, annSection[0], annSection[1])),
+                key + "#" + SegmentFormat.ANN);
+
+    Map<String, TextIndexReader> textIndexes = new TreeMap<>();
+    for (String field : textFields) {
+      String name = SegmentFormat.TEXT_PREFIX + field;
+      textIndexes.put(
+          field,
+          TextIndexReader.open(RangeReader.of(copy(data, sections, name)), key + "#" + name));
+    }
+    text = Collections.unmodifiableMap(textIndexes);
+    sparse =
+        hasSparse
+            ? SparseIndexReader.open(
+                RangeReader.of(copy(data, sections, SegmentFormat.SPARSE)),
+                key + "#" + SegmentFormat.SPARSE)
+            : null;
 
     int[] st = sections.get(SegmentFormat.STORED);
     if (st == null) {
@@ -121,15 +168,14 @@ public final class Segment implements MemoryCache.Weighted {
     for (int i = 0; i <= size; i++) {
       storedOffsets[i] = sr.readInt();
     }
-    storedStart = 0;
     stored = Arrays.copyOfRange(data, sr.position(), st[0] + st[1]);
 
-    long w = 256L + 48L * size + 4L * vectors.length + stored.length + 12L * size;
+    long w = 512L + 40L * size + stored.length + 8L * vectorEntry.length;
     for (String id : ids) {
-      w += 2L * id.length();
+      w += 48 + 2L * id.length();
     }
     for (Object[] col : cols.values()) {
-      w += 8L * size;
+      w += 16 + 8L * size;
       for (Object v : col) {
         if (v instanceof String s) {
           w += 40 + 2L * s.length();
@@ -138,21 +184,39 @@ public final class Segment implements MemoryCache.Weighted {
         }
       }
     }
+    if (ann != null) {
+      w += ann.heapBytes();
+    }
+    for (TextIndexReader t : text.values()) {
+      w += t.ramBytesUsed();
+    }
+    if (sparse != null) {
+      w += sparse.ramBytesUsed();
+    }
     weightBytes = w;
   }
 
   /**
    * Decodes a whole segment object.
    *
+   * @param ranges reads ranges of the object later (raw vectors)
    * @throws CorruptObjectException naming the key if it is truncated, corrupt or of an unknown
    *     version
    */
-  public static Segment decode(String key, byte[] data) {
+  public static Segment decode(String key, byte[] data, Ranges ranges) {
     try {
-      return new Segment(key, data);
+      return new Segment(key, data, ranges);
     } catch (FormatException | IndexOutOfBoundsException | IllegalArgumentException e) {
       throw new CorruptObjectException(key, e.getMessage(), e);
     }
+  }
+
+  /** Decodes a segment whose raw vectors are read back from {@code data} itself (tests). */
+  public static Segment decode(String key, byte[] data) {
+    return decode(
+        key,
+        data,
+        (k, offset, length) -> Arrays.copyOfRange(data, (int) offset, (int) offset + length));
   }
 
   private static ByteReader section(byte[] data, Map<String, int[]> sections, String name) {
@@ -161,6 +225,22 @@ public final class Segment implements MemoryCache.Weighted {
       throw new FormatException("section " + name + " missing");
     }
     return new ByteReader(data, s[0], s[1]);
+  }
+
+  private static byte[] copy(byte[] data, Map<String, int[]> sections, String name) {
+    int[] s = sections.get(name);
+    if (s == null) {
+      throw new FormatException("section " + name + " missing");
+    }
+    return Arrays.copyOfRange(data, s[0], s[0] + s[1]);
+  }
+
+  private static String[] readNames(ByteReader in) {
+    String[] names = new String[in.readVarInt()];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = in.readString();
+    }
+    return names;
   }
 
   private static long[] readBits(ByteReader in, int n) {
@@ -222,11 +302,6 @@ public final class Segment implements MemoryCache.Weighted {
     return i >= 0 ? i : -1;
   }
 
-  /** Ids in ordinal order (sorted); do not modify. */
-  String[] ids() {
-    return ids;
-  }
-
   /** An attribute column by name (values per ordinal, null where missing), or null. */
   public Object[] column(String name) {
     return columns.get(name);
@@ -236,24 +311,54 @@ public final class Segment implements MemoryCache.Weighted {
     return columns;
   }
 
-  /** The vector of an ordinal, or null. The array is a copy. */
+  /** The vector index, or null if no entry has a vector. Its ordinals are vector ordinals. */
+  public IvfIndex ann() {
+    return ann;
+  }
+
+  /** The entry ordinal of a vector ordinal. */
+  public int entryOfVector(int vectorOrdinal) {
+    return vectorEntry[vectorOrdinal];
+  }
+
+  /** The vector ordinal of an entry, or -1 if it has no vector. */
+  public int vectorOf(int ord) {
+    return vectorRow[ord];
+  }
+
+  /** The BM25 index of a text field (ordinals are entry ordinals), or null. */
+  public TextIndexReader text(String field) {
+    return text.get(field);
+  }
+
+  /** Text fields with an index. */
+  public java.util.Set<String> textFields() {
+    return text.keySet();
+  }
+
+  /** The sparse index (ordinals are entry ordinals), or null. */
+  public SparseIndexReader sparseIndex() {
+    return sparse;
+  }
+
+  /** The vector of an ordinal as written, or null; read on demand. */
   public float[] vector(int ord) {
-    int row = vectorOrdinal[ord];
-    return row < 0 ? null : Arrays.copyOfRange(vectors, row * dimension, (row + 1) * dimension);
+    int row = vectorRow[ord];
+    if (row < 0) {
+      return null;
+    }
+    byte[] bytes = ranges.read(key, vectorsOffset + 4L * row * dimension, 4 * dimension);
+    float[] out = new float[dimension];
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+    return out;
   }
 
-  /** Whether an ordinal has a vector. */
-  public boolean hasVector(int ord) {
-    return vectorOrdinal[ord] >= 0;
-  }
-
-  /** The flat vector storage and the row of an ordinal, for scoring without copies. */
-  public float[] vectorData() {
-    return vectors;
-  }
-
-  public int vectorRow(int ord) {
-    return vectorOrdinal[ord];
+  /** Every vector as written, in vector-ordinal order (one read; for merges). */
+  public float[] allVectors() {
+    byte[] bytes = ranges.read(key, vectorsOffset, 4 * vectorEntry.length * dimension);
+    float[] out = new float[vectorEntry.length * dimension];
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+    return out;
   }
 
   /** The attributes of an ordinal, from the columns. */
@@ -285,8 +390,7 @@ public final class Segment implements MemoryCache.Weighted {
   /** The sparse vector of an ordinal, or null. */
   public SparseVector sparse(int ord) {
     ByteReader r = storedRow(ord);
-    int kind = r.readByte();
-    if (kind != 2) {
+    if (r.readByte() != 2) {
       return null;
     }
     int n = r.readVarInt();
@@ -298,23 +402,36 @@ public final class Segment implements MemoryCache.Weighted {
   }
 
   private ByteReader storedRow(int ord) {
-    int start = storedStart + storedOffsets[ord];
-    return new ByteReader(stored, start, storedOffsets[ord + 1] - storedOffsets[ord]);
+    return new ByteReader(stored, storedOffsets[ord], storedOffsets[ord + 1] - storedOffsets[ord]);
   }
 
-  /** The whole document of a live ordinal (null for a tombstone). */
+  /** The whole document of a live ordinal (null for a tombstone); reads its vector. */
   public Document document(int ord) {
+    return document(ord, true);
+  }
+
+  /** A live ordinal's document, with or without its vector (which costs a read). */
+  public Document document(int ord, boolean withVector) {
     if (isTombstone(ord)) {
       return null;
     }
-    return new Document(ids[ord], vector(ord), sparse(ord), text(ord), attrs(ord));
+    return new Document(
+        ids[ord], withVector ? vector(ord) : null, sparse(ord), text(ord), attrs(ord));
   }
 
-  /** Every entry, in ordinal order (for merging). */
+  /** Every entry, in ordinal order, with vectors (for merges). */
   public List<SegmentEntry> entries() {
+    float[] vectors = allVectors();
     SegmentEntry[] out = new SegmentEntry[size];
     for (int i = 0; i < size; i++) {
-      out[i] = new SegmentEntry(ids[i], seqs[i], document(i));
+      Document d = null;
+      if (!isTombstone(i)) {
+        int row = vectorRow[i];
+        float[] v =
+            row < 0 ? null : Arrays.copyOfRange(vectors, row * dimension, (row + 1) * dimension);
+        d = new Document(ids[i], v, sparse(i), text(i), attrs(i));
+      }
+      out[i] = new SegmentEntry(ids[i], seqs[i], d);
     }
     return Arrays.asList(out);
   }

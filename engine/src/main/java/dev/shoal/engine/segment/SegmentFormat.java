@@ -14,9 +14,10 @@ package dev.shoal.engine.segment;
  * The directory is also copied into the manifest's {@code SegmentRef.sections}, so a reader can
  * fetch just the sections a query needs with ranged reads, and check each against its CRC.
  *
- * <p>Entries (live documents and tombstones) are sorted by id; an entry's position in that order
- * is its ordinal, shared by every section. Sorting by id makes id lookups a binary search and
- * makes "equal scores in ascending id order" the same as ascending ordinal.
+ * <p>Meta lists the attribute columns, the text fields and whether a sparse index exists. Entries
+ * (live documents and tombstones) are sorted by id; an entry's position in that order is its
+ * ordinal, shared by every section. Sorting by id makes id lookups a binary search and makes "equal
+ * scores in ascending id order" the same as ascending ordinal.
  */
 public final class SegmentFormat {
   public static final int MAGIC = 0x47534853; // "SHSG" read little-endian
@@ -31,8 +32,20 @@ public final class SegmentFormat {
   /** Attribute columns: per name, one tagged value per ordinal. */
   public static final String ATTRS = "attrs";
 
-  /** Dense vectors: which ordinals have one, and the floats. */
+  /** Dense vectors as written: which ordinals have one, and the floats (read on demand). */
   public static final String VECTORS = "vectors";
+
+  /**
+   * The ANN index ({@link dev.shoal.engine.index.vector.IvfIndex}) over the vectors, numbered in
+   * entry order among the entries that have one.
+   */
+  public static final String ANN = "ann";
+
+  /** Prefix of the BM25 index of each text field, {@code text.<field>}. */
+  public static final String TEXT_PREFIX = "text.";
+
+  /** The sparse-vector index. */
+  public static final String SPARSE = "sparse";
 
   /** Text fields and sparse vectors per ordinal, with an offsets table for random access. */
   public static final String STORED = "stored";

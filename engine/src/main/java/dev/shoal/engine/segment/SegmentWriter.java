@@ -1,30 +1,38 @@
 package dev.shoal.engine.segment;
 
+import dev.shoal.engine.index.sparse.SparseIndexWriter;
+import dev.shoal.engine.index.text.TextAnalyzer;
+import dev.shoal.engine.index.text.TextIndexWriter;
+import dev.shoal.engine.index.vector.IvfIndexWriter;
 import dev.shoal.engine.internal.ByteWriter;
 import dev.shoal.engine.internal.Checksums;
 import dev.shoal.engine.internal.DocumentCodec;
+import dev.shoal.engine.manifest.SectionRef;
 import dev.shoal.engine.model.DistanceMetric;
 import dev.shoal.engine.model.Document;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
- * Encodes sorted entries into a segment object (see {@link SegmentFormat}). Stateless; each call
- * builds one segment in memory.
+ * Encodes sorted entries into a segment object with its indexes (see {@link SegmentFormat}).
+ * Stateless; each call builds one segment in memory.
  */
 public final class SegmentWriter {
 
   /**
    * A segment's bytes and what the manifest records about it.
    *
-   * @param sections {@code name -> [offset, length, crc32c]}
+   * @param sections where each section lies, by name
    */
   public record Written(
       byte[] bytes,
-      Map<String, long[]> sections,
+      Map<String, SectionRef> sections,
       int liveDocs,
       int tombstones,
       long minSeq,
@@ -36,16 +44,21 @@ public final class SegmentWriter {
    * Writes a segment.
    *
    * @param entries sorted by id, ids unique
-   * @param metric the namespace's metric (recorded for the indexes)
+   * @param metric the namespace's metric, for the vector index
+   * @param analyzer the namespace's text analyzer, for the text indexes
    * @throws IllegalArgumentException if the entries are not sorted or mix vector dimensions
    */
-  public static Written write(List<SegmentEntry> entries, DistanceMetric metric) {
+  public static Written write(
+      List<SegmentEntry> entries, DistanceMetric metric, TextAnalyzer analyzer) {
     int n = entries.size();
     int dim = 0;
     int live = 0;
+    int withVector = 0;
     long minSeq = Long.MAX_VALUE;
     long maxSeq = 0;
     TreeSet<String> attrNames = new TreeSet<>();
+    TreeSet<String> textFields = new TreeSet<>();
+    boolean sparse = false;
     for (int i = 0; i < n; i++) {
       SegmentEntry e = entries.get(i);
       if (i > 0 && entries.get(i - 1).id().compareTo(e.id()) >= 0) {
@@ -55,16 +68,20 @@ public final class SegmentWriter {
       minSeq = Math.min(minSeq, e.seq());
       maxSeq = Math.max(maxSeq, e.seq());
       Document d = e.document();
-      if (d != null) {
-        live++;
-        attrNames.addAll(d.attrs().keySet());
-        if (d.vector() != null) {
-          if (dim != 0 && dim != d.vector().length) {
-            throw new IllegalArgumentException(
-                "Cannot write segment: vector dimensions " + dim + " and " + d.vector().length);
-          }
-          dim = d.vector().length;
+      if (d == null) {
+        continue;
+      }
+      live++;
+      attrNames.addAll(d.attrs().keySet());
+      textFields.addAll(d.text().keySet());
+      sparse |= d.sparse() != null;
+      if (d.vector() != null) {
+        if (dim != 0 && dim != d.vector().length) {
+          throw new IllegalArgumentException(
+              "Cannot write segment: vector dimensions " + dim + " and " + d.vector().length);
         }
+        dim = d.vector().length;
+        withVector++;
       }
     }
     if (n == 0) {
@@ -74,7 +91,7 @@ public final class SegmentWriter {
     ByteWriter out = new ByteWriter(1024 + n * 64);
     out.writeInt(SegmentFormat.MAGIC);
     out.writeByte(SegmentFormat.FORMAT_VERSION);
-    Map<String, long[]> sections = new LinkedHashMap<>();
+    Map<String, SectionRef> sections = new LinkedHashMap<>();
 
     int start = out.size();
     out.writeVarInt(n);
@@ -83,10 +100,9 @@ public final class SegmentWriter {
     out.writeByte(metric.ordinal());
     out.writeVarLong(minSeq);
     out.writeVarLong(maxSeq);
-    out.writeVarInt(attrNames.size());
-    for (String name : attrNames) {
-      out.writeString(name);
-    }
+    writeNames(out, attrNames);
+    writeNames(out, textFields);
+    out.writeByte(sparse ? 1 : 0);
     section(out, sections, SegmentFormat.META, start);
 
     start = out.size();
@@ -98,7 +114,7 @@ public final class SegmentWriter {
       out.writeZLong(e.seq() - prev);
       prev = e.seq();
     }
-    writeBits(out, entries, e -> e.tombstone());
+    writeBits(out, entries, SegmentEntry::tombstone);
     section(out, sections, SegmentFormat.IDS, start);
 
     start = out.size();
@@ -110,14 +126,54 @@ public final class SegmentWriter {
     }
     section(out, sections, SegmentFormat.ATTRS, start);
 
+    // Vectors in entry order (the vector index numbers them 0..m-1 in the same order).
     start = out.size();
     writeBits(out, entries, e -> e.document() != null && e.document().vector() != null);
+    float[] flat = new float[withVector * dim];
+    int row = 0;
     for (SegmentEntry e : entries) {
       if (e.document() != null && e.document().vector() != null) {
         out.writeFloats(e.document().vector(), 0, dim);
+        System.arraycopy(e.document().vector(), 0, flat, row++ * dim, dim);
       }
     }
     section(out, sections, SegmentFormat.VECTORS, start);
+
+    if (withVector > 0) {
+      start = out.size();
+      byte[] ann = IvfIndexWriter.builder(metric, dim).build().write(flat);
+      out.writeBytes(ann, 0, ann.length);
+      section(out, sections, SegmentFormat.ANN, start);
+    }
+
+    for (String field : textFields) {
+      TextIndexWriter text = new TextIndexWriter();
+      for (int i = 0; i < n; i++) {
+        Document d = entries.get(i).document();
+        String value = d == null ? null : d.text().get(field);
+        if (value != null) {
+          text.add(i, analyzer.analyze(value));
+        }
+      }
+      start = out.size();
+      byte[] index = text.finish(n);
+      out.writeBytes(index, 0, index.length);
+      section(out, sections, SegmentFormat.TEXT_PREFIX + field, start);
+    }
+
+    if (sparse) {
+      SparseIndexWriter index = new SparseIndexWriter();
+      for (int i = 0; i < n; i++) {
+        Document d = entries.get(i).document();
+        if (d != null && d.sparse() != null) {
+          index.add(i, d.sparse());
+        }
+      }
+      start = out.size();
+      byte[] bytes = index.finish(n);
+      out.writeBytes(bytes, 0, bytes.length);
+      section(out, sections, SegmentFormat.SPARSE, start);
+    }
 
     start = out.size();
     ByteWriter rows = new ByteWriter(n * 16);
@@ -148,25 +204,34 @@ public final class SegmentWriter {
 
     long directory = out.size();
     out.writeVarInt(sections.size());
-    for (Map.Entry<String, long[]> s : sections.entrySet()) {
+    for (Map.Entry<String, SectionRef> s : sections.entrySet()) {
       out.writeString(s.getKey());
-      out.writeLong(s.getValue()[0]);
-      out.writeLong(s.getValue()[1]);
-      out.writeInt((int) s.getValue()[2]);
+      out.writeLong(s.getValue().offset());
+      out.writeLong(s.getValue().length());
+      out.writeInt((int) s.getValue().crc32c());
     }
     out.writeLong(directory);
     Checksums.writeFooter(out);
     return new Written(out.toByteArray(), sections, live, n - live, minSeq, maxSeq);
   }
 
-  private static void section(ByteWriter out, Map<String, long[]> sections, String name, int start) {
+  private static void writeNames(ByteWriter out, Collection<String> names) {
+    out.writeVarInt(names.size());
+    for (String name : names) {
+      out.writeString(name);
+    }
+  }
+
+  private static void section(
+      ByteWriter out, Map<String, SectionRef> sections, String name, int start) {
     int length = out.size() - start;
     sections.put(
-        name, new long[] {start, length, Checksums.crc32c(out.array(), start, length) & 0xFFFFFFFFL});
+        name,
+        new SectionRef(start, length, Checksums.crc32c(out.array(), start, length) & 0xFFFFFFFFL));
   }
 
   private static void writeBits(
-      ByteWriter out, List<SegmentEntry> entries, java.util.function.Predicate<SegmentEntry> bit) {
+      ByteWriter out, List<SegmentEntry> entries, Predicate<SegmentEntry> bit) {
     int n = entries.size();
     byte[] bits = new byte[(n + 7) / 8];
     for (int i = 0; i < n; i++) {
@@ -177,10 +242,10 @@ public final class SegmentWriter {
     out.writeBytes(bits, 0, bits.length);
   }
 
-  /** Sorts entries by id (a helper for callers that build them from a map). */
-  public static List<SegmentEntry> sorted(java.util.Collection<SegmentEntry> entries) {
+  /** Sorts entries by id (for callers that build them from a map). */
+  public static List<SegmentEntry> sorted(Collection<SegmentEntry> entries) {
     List<SegmentEntry> out = new ArrayList<>(entries);
-    out.sort(java.util.Comparator.comparing(SegmentEntry::id));
+    out.sort(Comparator.comparing(SegmentEntry::id));
     return out;
   }
 }

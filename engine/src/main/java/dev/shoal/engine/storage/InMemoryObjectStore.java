@@ -11,8 +11,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * An object store in the heap, for tests and embedded use. Thread-safe; {@link #putIfAbsent} is
- * atomic through {@link ConcurrentSkipListMap#putIfAbsent}. Contents are lost with the instance,
- * so it is shared by handing the same instance to several engines.
+ * atomic through {@link ConcurrentSkipListMap#putIfAbsent}. Contents are lost with the instance, so
+ * it is shared by handing the same instance to several engines.
  */
 public final class InMemoryObjectStore implements ObjectStore {
   private record Blob(byte[] data, long lastModifiedMillis) {}
@@ -79,7 +79,8 @@ public final class InMemoryObjectStore implements ObjectStore {
       if (!e.getKey().startsWith(prefix)) {
         break;
       }
-      out.add(new ObjectInfo(e.getKey(), e.getValue().data.length, e.getValue().lastModifiedMillis));
+      out.add(
+          new ObjectInfo(e.getKey(), e.getValue().data.length, e.getValue().lastModifiedMillis));
     }
     return out;
   }

@@ -16,31 +16,16 @@ public final class ObjectKeys {
    * @throws IllegalArgumentException naming the key and the rule it breaks
    */
   public static String validate(String key) {
-    if (key == null || key.isEmpty()) {
-      throw new IllegalArgumentException("Invalid object key: empty");
-    }
-    if (key.length() > MAX_KEY_LENGTH) {
-      throw new IllegalArgumentException(
-          "Invalid object key: longer than " + MAX_KEY_LENGTH + " characters: " + key);
-    }
-    int segmentStart = 0;
-    for (int i = 0; i <= key.length(); i++) {
-      char c = i < key.length() ? key.charAt(i) : '/';
-      if (c == '/') {
-        if (i == segmentStart) {
-          throw new IllegalArgumentException("Invalid object key: empty path segment: " + key);
-        }
-        if (key.charAt(segmentStart) == '.') {
-          throw new IllegalArgumentException(
-              "Invalid object key: segment starts with '.': " + key);
-        }
-        segmentStart = i + 1;
-      } else if (!isAllowed(c)) {
-        throw new IllegalArgumentException(
-            "Invalid object key: character '" + c + "' not allowed: " + key);
-      }
+    String violation = violation(key);
+    if (violation != null) {
+      throw new IllegalArgumentException("Invalid object key: " + violation);
     }
     return key;
+  }
+
+  /** Whether {@link #validate} accepts {@code key}; backends use it to skip foreign files. */
+  public static boolean isValid(String key) {
+    return violation(key) == null;
   }
 
   /** Checks a listing prefix: like a key, but it may be empty or end with a slash. */
@@ -53,6 +38,31 @@ public final class ObjectKeys {
     }
     validate(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix);
     return prefix;
+  }
+
+  private static String violation(String key) {
+    if (key == null || key.isEmpty()) {
+      return "empty";
+    }
+    if (key.length() > MAX_KEY_LENGTH) {
+      return "longer than " + MAX_KEY_LENGTH + " characters: " + key;
+    }
+    int segmentStart = 0;
+    for (int i = 0; i <= key.length(); i++) {
+      char c = i < key.length() ? key.charAt(i) : '/';
+      if (c == '/') {
+        if (i == segmentStart) {
+          return "empty path segment: " + key;
+        }
+        if (key.charAt(segmentStart) == '.') {
+          return "segment starts with '.': " + key;
+        }
+        segmentStart = i + 1;
+      } else if (!isAllowed(c)) {
+        return "character '" + c + "' not allowed: " + key;
+      }
+    }
+    return null;
   }
 
   private static boolean isAllowed(char c) {

@@ -6,10 +6,10 @@ import java.util.Optional;
 /**
  * A flat key space of immutable byte objects: the only durable medium Shoal uses.
  *
- * <p>Keys are relative, {@code /}-separated paths of characters {@code [A-Za-z0-9._/-]} (see
- * {@link ObjectKeys#validate}); a backend maps them under its own root (a folder, a bucket and
- * prefix). Objects are written whole and never modified in place by Shoal: everything mutable
- * (manifests, refcount tables) is a new object created with {@link #putIfAbsent}.
+ * <p>Keys are relative, {@code /}-separated paths of characters {@code [A-Za-z0-9._/-]} (see {@link
+ * ObjectKeys#validate}); a backend maps them under its own root (a folder, a bucket and prefix).
+ * Objects are written whole and never modified in place by Shoal: everything mutable (manifests,
+ * refcount tables) is a new object created with {@link #putIfAbsent}.
  *
  * <h2>Contract</h2>
  *
@@ -17,12 +17,12 @@ import java.util.Optional;
  *   <li><b>Atomic visibility.</b> A reader sees either no object or the complete bytes of one
  *       {@link #put} or {@link #putIfAbsent}, never a prefix, even if the writer crashed midway.
  *   <li><b>Read-after-write.</b> Once a write method returns, every later {@link #get}, {@link
- *       #stat} and {@link #list} in any process sees the object (and after {@link #delete}
- *       returns, does not see it).
+ *       #stat} and {@link #list} in any process sees the object (and after {@link #delete} returns,
+ *       does not see it).
  *   <li><b>Create-if-absent is linearizable.</b> When many callers, in any number of processes,
  *       call {@link #putIfAbsent} on one key, exactly one returns {@code true}; the others return
- *       {@code false} and the object holds the winner's bytes. A backend that cannot guarantee
- *       this must fail at construction rather than silently lose writes.
+ *       {@code false} and the object holds the winner's bytes. A backend that cannot guarantee this
+ *       must fail at construction rather than silently lose writes.
  *   <li><b>Errors.</b> A missing object is {@link ObjectNotFoundException}; any other failure is
  *       {@link StorageException}, whose {@link StorageException#isTransient()} tells whether
  *       retrying the same call may succeed. After a failed write the object may or may not exist

@@ -14,9 +14,9 @@ import java.util.List;
 /**
  * An immutable batch of WAL records: the unit of one commit, stored as one object.
  *
- * <p>Binary layout (little-endian): magic {@code "SHWL"}, format version byte, record count
- * varint, the records (a type byte, then the document, patch or id, see {@link DocumentCodec}),
- * then the footer of {@link Checksums} (magic and CRC32C).
+ * <p>Binary layout (little-endian): magic {@code "SHWL"}, format version byte, record count varint,
+ * the records (a type byte, then the document, patch or id, see {@link DocumentCodec}), then the
+ * footer of {@link Checksums} (magic and CRC32C).
  */
 public record WalBatch(List<WalRecord> records) {
   public static final int MAGIC = 0x4C574853; // "SHWL" read little-endian
@@ -69,7 +69,11 @@ public record WalBatch(List<WalRecord> records) {
       int version = in.readByte();
       if (version != FORMAT_VERSION) {
         throw new FormatException(
-            "unsupported WAL format version " + version + " (this build reads " + FORMAT_VERSION + ")");
+            "unsupported WAL format version "
+                + version
+                + " (this build reads "
+                + FORMAT_VERSION
+                + ")");
       }
       int count = in.readVarInt();
       List<WalRecord> records = new ArrayList<>(Math.min(count, 100_000));

@@ -6,9 +6,9 @@ import dev.shoal.engine.model.Document;
 import dev.shoal.engine.model.DocumentPatch;
 
 /**
- * One change in a WAL batch. Records carry no sequence number: the commit that references the
- * batch assigns them (see {@link dev.shoal.engine.manifest.WalRef}), so a writer that loses a
- * commit race re-uses the same object with new numbers.
+ * One change in a WAL batch. Records carry no sequence number: the commit that references the batch
+ * assigns them (see {@link dev.shoal.engine.manifest.WalRef}), so a writer that loses a commit race
+ * re-uses the same object with new numbers.
  */
 public sealed interface WalRecord {
 

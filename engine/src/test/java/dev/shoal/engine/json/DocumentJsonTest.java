@@ -22,7 +22,9 @@ class DocumentJsonTest {
     assertThat(d.vector()).containsExactly(0.5f, -1f);
     assertThat(d.sparse().indices()).containsExactly(3, 901);
     assertThat(d.attrs())
-        .isEqualTo(Map.of("lang", "en", "year", 2024L, "tags", List.of("a", "b"), "price", 9.5, "ok", true));
+        .isEqualTo(
+            Map.of(
+                "lang", "en", "year", 2024L, "tags", List.of("a", "b"), "price", 9.5, "ok", true));
     assertThat(DocumentJson.parse(DocumentJson.toJson(d))).isEqualTo(d);
   }
 

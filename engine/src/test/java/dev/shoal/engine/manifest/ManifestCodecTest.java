@@ -28,7 +28,8 @@ class ManifestCodecTest {
   void roundTripsAsSnakeCaseJson() {
     byte[] json = ManifestCodec.encode(sample());
     String text = new String(json, StandardCharsets.UTF_8);
-    assertThat(text).contains("\"distance_metric\":\"euclidean\"", "\"next_seq\":11", "\"first_seq\":1");
+    assertThat(text)
+        .contains("\"distance_metric\":\"euclidean\"", "\"next_seq\":11", "\"first_seq\":1");
     assertThat(ManifestCodec.decode(KEY, json)).isEqualTo(sample());
   }
 

@@ -27,7 +27,12 @@ class ManifestRetentionTest {
           .build();
 
   private Engine engine() {
-    return Engine.builder().store(store).clock(clock).config(config).backgroundExecutor(Runnable::run).build();
+    return Engine.builder()
+        .store(store)
+        .clock(clock)
+        .config(config)
+        .backgroundExecutor(Runnable::run)
+        .build();
   }
 
   private void write(Engine e, int i) {

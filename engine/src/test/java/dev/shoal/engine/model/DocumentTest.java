@@ -17,7 +17,16 @@ class DocumentTest {
         Document.of(
             "a",
             Map.of(
-                "i", 3, "f", 1.5f, "big", new BigDecimal("12"), "tags", List.of("x", 2), "b", true));
+                "i",
+                3,
+                "f",
+                1.5f,
+                "big",
+                new BigDecimal("12"),
+                "tags",
+                List.of("x", 2),
+                "b",
+                true));
     assertThat(d.attrs())
         .containsEntry("i", 3L)
         .containsEntry("f", 1.5d)
@@ -46,9 +55,9 @@ class DocumentTest {
   void rejectsNonFiniteVectorValues() {
     assertThatThrownBy(() -> Document.of("a", new float[] {1, Float.NaN}, Map.of()))
         .isInstanceOf(InvalidRequestException.class)
-        .hasMessage("Invalid document \"a\": vector value at position 1 is not a finite number: NaN");
-    assertThatThrownBy(
-            () -> Document.of("a", new float[] {Float.POSITIVE_INFINITY}, Map.of()))
+        .hasMessage(
+            "Invalid document \"a\": vector value at position 1 is not a finite number: NaN");
+    assertThatThrownBy(() -> Document.of("a", new float[] {Float.POSITIVE_INFINITY}, Map.of()))
         .hasMessageContaining("Infinity");
   }
 
@@ -63,7 +72,8 @@ class DocumentTest {
   @Test
   void rejectsNestedAndNonFiniteAttributes() {
     assertThatThrownBy(() -> Document.of("a", Map.of("o", Map.of("x", 1))))
-        .hasMessage("Invalid document \"a\": attribute o is an object; only scalars and arrays allowed");
+        .hasMessage(
+            "Invalid document \"a\": attribute o is an object; only scalars and arrays allowed");
     assertThatThrownBy(() -> Document.of("a", Map.of("l", List.of(List.of(1)))))
         .hasMessageContaining("nested array");
     assertThatThrownBy(() -> Document.of("a", Map.of("n", Double.NaN)))
@@ -93,7 +103,8 @@ class DocumentTest {
   @Test
   void patchMergesAndRemoves() {
     Document base =
-        new Document("a", new float[] {1}, null, Map.of("t", "x", "u", "y"), Map.of("k", 1, "j", 2));
+        new Document(
+            "a", new float[] {1}, null, Map.of("t", "x", "u", "y"), Map.of("k", 1, "j", 2));
     java.util.HashMap<String, Object> attrs = new java.util.HashMap<>();
     attrs.put("k", null);
     attrs.put("m", "new");

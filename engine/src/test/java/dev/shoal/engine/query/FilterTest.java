@@ -14,7 +14,17 @@ class FilterTest {
   private final Document doc =
       Document.of(
           "doc-1",
-          Map.of("lang", "en", "year", 2024, "price", 9.5, "tags", List.of("a", "b"), "title", "Kafka Sinks"));
+          Map.of(
+              "lang",
+              "en",
+              "year",
+              2024,
+              "price",
+              9.5,
+              "tags",
+              List.of("a", "b"),
+              "title",
+              "Kafka Sinks"));
   private final Document bare = Document.of("doc-2", Map.of());
 
   private boolean m(String json, Document d) {
