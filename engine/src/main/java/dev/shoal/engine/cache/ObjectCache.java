@@ -3,6 +3,10 @@ package dev.shoal.engine.cache;
 import dev.shoal.engine.segment.Segment;
 import dev.shoal.engine.storage.ObjectStore;
 import dev.shoal.engine.wal.WalBatch;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 
@@ -10,7 +14,7 @@ import java.util.function.BiFunction;
  * Reads immutable objects through the cache tiers: decoded in memory, raw on the local disk, then
  * the object store. Counts hits, misses and bytes fetched per tier.
  *
- * <p>Thread-safe. Concurrent loads of one object are coalesced by the memory tier.
+ * <p>Thread-safe. Concurrent loads of one object share one fetch.
  */
 public final class ObjectCache {
   private record Decoded<T>(T value, long weightBytes) implements MemoryCache.Weighted {}
@@ -19,6 +23,7 @@ public final class ObjectCache {
 
   private final ObjectStore store;
   private final MemoryCache memory;
+  private final Map<Key, CompletableFuture<Decoded<?>>> loading = new ConcurrentHashMap<>();
   private final DiskCache disk;
   private final AtomicLong memoryHits = new AtomicLong();
   private final AtomicLong memoryMisses = new AtomicLong();
@@ -63,8 +68,28 @@ public final class ObjectCache {
       return hit.value();
     }
     memoryMisses.incrementAndGet();
-    Decoded<T> loaded = memory.get(cacheKey, k -> decode.apply(key, raw(key)));
-    return loaded.value();
+    // Load outside the cache's own lock (a long load inside a Caffeine computation blocks other
+    // keys hashed nearby); concurrent loads of one key still share a single fetch.
+    CompletableFuture<Decoded<?>> mine = new CompletableFuture<>();
+    CompletableFuture<Decoded<?>> inFlight = loading.putIfAbsent(cacheKey, mine);
+    if (inFlight != null) {
+      try {
+        return (T) inFlight.join().value();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException re ? re : e;
+      }
+    }
+    try {
+      Decoded<T> loaded = decode.apply(key, raw(key));
+      memory.put(cacheKey, loaded);
+      mine.complete(loaded);
+      return loaded.value();
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      loading.remove(cacheKey, mine);
+    }
   }
 
   /**
