@@ -120,7 +120,8 @@ public final class EngineQueryBenchmark {
       }
       s3.setLatency(Duration.ofMillis(latencyMs));
       float[] query = documents(random, 0, 1, dim, centres(new Random(7), dim)).get(0).vector();
-      System.out.println("| run | query | store calls | sequential round trips | latency ms | cache |");
+      System.out.println(
+          "| run | query | store calls | sequential round trips | latency ms | cache |");
       System.out.println("|---|---|---|---|---|---|");
       // The first engine also pays for class loading and JIT; the second shows steady state.
       for (int run = 1; run <= 2; run++) {
@@ -146,7 +147,11 @@ public final class EngineQueryBenchmark {
         double ms = (System.nanoTime() - t0) / 1e6;
         System.out.printf(
             "| %d | %s | %d | %d | %.1f | %s |%n",
-            run, label, store.calls().size(), store.sequentialRounds(), ms,
+            run,
+            label,
+            store.calls().size(),
+            store.sequentialRounds(),
+            ms,
             result.performance().cache());
         if (label.startsWith("cold") && verbose) {
           for (TimelineStore.Call c : store.calls()) {
