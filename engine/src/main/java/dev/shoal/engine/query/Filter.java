@@ -8,7 +8,6 @@ import dev.shoal.engine.model.Document;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -365,8 +364,5 @@ public sealed interface Filter {
       return Pattern.compile(re.toString(), flags);
     }
 
-    static String lower(String s) {
-      return s.toLowerCase(Locale.ROOT);
-    }
   }
 }
