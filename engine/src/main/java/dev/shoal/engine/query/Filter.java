@@ -363,6 +363,5 @@ public sealed interface Filter {
       }
       return Pattern.compile(re.toString(), flags);
     }
-
   }
 }
