@@ -44,15 +44,25 @@ public final class ObjectCache {
     this.disk = disk;
   }
 
+  /** A decoded WAL batch, cached in memory by key. */
   public WalBatch walBatch(String key) {
     return load(
-        "wal", key, (k, bytes) -> new Decoded<>(WalBatch.decode(k, bytes), 2L * bytes.length + 64));
+        "wal",
+        key,
+        true,
+        (k, bytes) -> new Decoded<>(WalBatch.decode(k, bytes), 2L * bytes.length + 64));
   }
 
+  /**
+   * A decoded segment, from the disk tier or the store. Not kept in memory here: the namespace
+   * snapshots that use a segment hold it (and are weighed with it), so its memory is accounted
+   * exactly once per snapshot and released with the last one.
+   */
   public Segment segment(String key) {
     return load(
         "segment",
         key,
+        false,
         (k, bytes) -> {
           Segment s = Segment.decode(k, bytes, this::range);
           return new Decoded<>(s, s.weightBytes());
@@ -60,12 +70,15 @@ public final class ObjectCache {
   }
 
   @SuppressWarnings("unchecked")
-  private <T> T load(String kind, String key, BiFunction<String, byte[], Decoded<T>> decode) {
+  private <T> T load(
+      String kind, String key, boolean keep, BiFunction<String, byte[], Decoded<T>> decode) {
     Key cacheKey = new Key(kind, key);
-    Decoded<T> hit = memory.getIfPresent(cacheKey);
-    if (hit != null) {
-      memoryHits.incrementAndGet();
-      return hit.value();
+    if (keep) {
+      Decoded<T> hit = memory.getIfPresent(cacheKey);
+      if (hit != null) {
+        memoryHits.incrementAndGet();
+        return hit.value();
+      }
     }
     memoryMisses.incrementAndGet();
     // Load outside the cache's own lock (a long load inside a Caffeine computation blocks other
@@ -81,7 +94,9 @@ public final class ObjectCache {
     }
     try {
       Decoded<T> loaded = decode.apply(key, raw(key));
-      memory.put(cacheKey, loaded);
+      if (keep) {
+        memory.put(cacheKey, loaded);
+      }
       mine.complete(loaded);
       return loaded.value();
     } catch (RuntimeException e) {
@@ -93,22 +108,16 @@ public final class ObjectCache {
   }
 
   /**
-   * Keeps the decoded objects of these keys in memory regardless of eviction (pinned namespaces);
-   * keys not loaded yet are loaded now.
+   * Keeps the decoded WAL batches of these keys in memory regardless of eviction (pinned
+   * namespaces; their segments are held by their pinned snapshot); keys not loaded yet are loaded
+   * now.
    */
-  public void pin(Iterable<String> walKeys, Iterable<String> segmentKeys) {
+  public void pin(Iterable<String> walKeys) {
     for (String k : walKeys) {
       walBatch(k);
       MemoryCache.Weighted v = memory.getIfPresent(new Key("wal", k));
       if (v != null) {
         memory.pin(new Key("wal", k), v);
-      }
-    }
-    for (String k : segmentKeys) {
-      segment(k);
-      MemoryCache.Weighted v = memory.getIfPresent(new Key("segment", k));
-      if (v != null) {
-        memory.pin(new Key("segment", k), v);
       }
     }
   }
@@ -117,7 +126,6 @@ public final class ObjectCache {
   public void unpin(Iterable<String> keys) {
     for (String k : keys) {
       memory.unpin(new Key("wal", k));
-      memory.unpin(new Key("segment", k));
     }
   }
 
@@ -204,7 +212,6 @@ public final class ObjectCache {
   /** Forgets an object everywhere (it was deleted). */
   public void invalidate(String key) {
     memory.invalidate(new Key("wal", key));
-    memory.invalidate(new Key("segment", key));
     if (disk != null) {
       disk.invalidate(key);
     }
