@@ -57,6 +57,7 @@ public final class ShoalSinkConfig extends AbstractConfig {
   public static final String WRITE_MODE = "shoal.write.mode";
   public static final String DELETE_ON_NULL = "shoal.delete.on.null";
   public static final String CDC_FORMAT = "shoal.cdc.format";
+  public static final String COMPACTION_ENABLED = "shoal.compaction.enabled";
 
   public static final String BATCH_MAX_DOCS = "shoal.batch.max.docs";
   public static final String BATCH_MAX_BYTES = "shoal.batch.max.bytes";
@@ -358,7 +359,20 @@ public final class ShoalSinkConfig extends AbstractConfig {
             GROUP_WRITES,
             ++order,
             Width.SHORT,
-            "Change-data-capture format");
+            "Change-data-capture format")
+        .define(
+            COMPACTION_ENABLED,
+            Type.BOOLEAN,
+            true,
+            Importance.LOW,
+            "Whether the connector also compacts the namespaces it writes (folds their write-ahead"
+                + " batches into indexed segments, in the background). Compaction is CPU-heavy: on"
+                + " a busy worker, turn it off and compact elsewhere (the query server's POST"
+                + " .../compact, or a scheduled job), or queries scan an ever longer unindexed tail.",
+            GROUP_WRITES,
+            ++order,
+            Width.SHORT,
+            "Compact namespaces");
 
     order = 0;
     def.define(
@@ -610,6 +624,10 @@ public final class ShoalSinkConfig extends AbstractConfig {
 
   public CdcFormat cdcFormat() {
     return CdcFormat.valueOf(getString(CDC_FORMAT).trim().toUpperCase(Locale.ROOT));
+  }
+
+  public boolean compactionEnabled() {
+    return getBoolean(COMPACTION_ENABLED);
   }
 
   public int batchMaxDocs() {

@@ -3,8 +3,7 @@ package dev.shoal.kafka;
 import static java.util.Objects.requireNonNull;
 
 import dev.shoal.engine.Engine;
-import dev.shoal.engine.EngineConfig;
-import dev.shoal.kafka.internal.Stores;
+import dev.shoal.kafka.internal.SharedEngines;
 import dev.shoal.kafka.internal.Version;
 import dev.shoal.kafka.metrics.SinkTaskMetrics;
 import dev.shoal.kafka.write.SinkWriter;
@@ -33,13 +32,17 @@ import org.apache.kafka.connect.sink.SinkTask;
 public class ShoalSinkTask extends SinkTask {
   private final Function<ShoalSinkConfig, Engine> engineFactory;
   private ShoalSinkConfig config;
+  private SharedEngines.Lease lease;
   private Engine engine;
   private SinkTaskMetrics metrics;
   private SinkWriter writer;
 
-  /** The task the Connect worker instantiates: it opens the store named in its configuration. */
+  /**
+   * The task the Connect worker instantiates: it writes through the worker's shared engine for the
+   * store named in its configuration (see {@link SharedEngines}).
+   */
   public ShoalSinkTask() {
-    this(ShoalSinkTask::openEngine);
+    this.engineFactory = null;
   }
 
   /**
@@ -50,12 +53,6 @@ public class ShoalSinkTask extends SinkTask {
     this.engineFactory = requireNonNull(engineFactory, "engineFactory is null");
   }
 
-  static Engine openEngine(ShoalSinkConfig config) {
-    // A sink does not query: a small cache suffices.
-    EngineConfig engineConfig = EngineConfig.builder().memoryCacheBytes(64L << 20).build();
-    return Engine.builder().ownedStore(Stores.open(config)).config(engineConfig).build();
-  }
-
   @Override
   public String version() {
     return Version.get();
@@ -64,7 +61,12 @@ public class ShoalSinkTask extends SinkTask {
   @Override
   public void start(Map<String, String> props) {
     config = new ShoalSinkConfig(props);
-    engine = engineFactory.apply(config);
+    if (engineFactory == null) {
+      lease = SharedEngines.acquire(config);
+      engine = lease.engine();
+    } else {
+      engine = engineFactory.apply(config);
+    }
     metrics = new SinkTaskMetrics();
     metrics.register(config.connectorName(), config.taskId());
     String threadName = "shoal-sink-" + config.connectorName() + "-" + config.taskId();
@@ -112,7 +114,9 @@ public class ShoalSinkTask extends SinkTask {
         writer.stop();
       }
     } finally {
-      if (engine != null) {
+      if (lease != null) {
+        lease.close();
+      } else if (engine != null) {
         engine.close();
       }
       if (metrics != null) {

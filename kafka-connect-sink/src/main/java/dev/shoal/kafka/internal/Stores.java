@@ -1,10 +1,12 @@
 package dev.shoal.kafka.internal;
 
 import dev.shoal.engine.storage.ObjectStore;
+import dev.shoal.engine.storage.ObjectStores;
+import dev.shoal.engine.storage.StoreOptions;
 import dev.shoal.kafka.ShoalSinkConfig;
-import java.util.Map;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -16,36 +18,43 @@ public final class Stores {
   /** Prefix of the objects {@link #probe} writes and deletes. */
   public static final String PROBE_PREFIX = "_probe/";
 
-  private static final Map<String, ObjectStore> REGISTERED = new ConcurrentHashMap<>();
-
   private Stores() {}
+
+  /** The engine's store options for a sink configuration. */
+  public static StoreOptions options(ShoalSinkConfig config) {
+    StoreOptions.Builder b = StoreOptions.builder(config.storeUri());
+    if (!config.s3Endpoint().isEmpty()) {
+      b.s3Endpoint(config.s3Endpoint());
+    }
+    if (!config.s3Region().isEmpty()) {
+      b.s3Region(config.s3Region());
+    }
+    if (config.s3PathStyleAccess()) {
+      b.s3PathStyle(true);
+    }
+    if (config.s3AccessKeyId() != null) {
+      b.s3AccessKeyId(config.s3AccessKeyId());
+      b.s3SecretAccessKey(config.s3SecretAccessKey());
+    }
+    return b.build();
+  }
 
   /**
    * Opens the store of {@code config}; the caller closes it.
    *
-   * @throws ConfigException if the URI's scheme has no backend
+   * @throws ConfigException if the settings do not describe a store (for example S3 settings with a
+   *     {@code file://} URI)
+   * @throws dev.shoal.engine.storage.StorageException if the store cannot be reached or fails its
+   *     start-up checks (such as an S3 endpoint without conditional writes)
    */
   public static ObjectStore open(ShoalSinkConfig config) {
-    ObjectStore registered = REGISTERED.get(config.storeUri());
-    if (registered != null) {
-      return new Unclosed(registered);
+    StoreOptions options;
+    try {
+      options = options(config);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(ShoalSinkConfig.STORE_URI, config.storeUri(), e.getMessage());
     }
-    throw new ConfigException(
-        ShoalSinkConfig.STORE_URI,
-        config.storeUri(),
-        "Cannot open the store: no backend for this URI in this build");
-  }
-
-  /**
-   * Makes {@link #open} return {@code store} for {@code uri} (tests that share an in-memory store
-   * between a Connect worker and their assertions). The store is not closed by the sink.
-   */
-  public static void register(String uri, ObjectStore store) {
-    REGISTERED.put(uri, store);
-  }
-
-  public static void unregister(String uri) {
-    REGISTERED.remove(uri);
+    return ObjectStores.open(options);
   }
 
   /**
@@ -57,59 +66,16 @@ public final class Stores {
    */
   public static void probe(ObjectStore store) {
     String key = PROBE_PREFIX + "kafka-connect-" + UUID.randomUUID();
-    byte[] data = "shoal-kafka-connect-probe".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] data = "shoal-kafka-connect-probe".getBytes(StandardCharsets.UTF_8);
     store.put(key, data);
     try {
       byte[] back = store.get(key);
-      if (!java.util.Arrays.equals(back, data)) {
+      if (!Arrays.equals(back, data)) {
         throw new IllegalStateException(
             "Cannot use store " + store.describe() + ": probe object " + key + " read back wrong");
       }
     } finally {
       store.delete(key);
-    }
-  }
-
-  /** A view of a shared store whose {@link #close()} does nothing. */
-  private record Unclosed(ObjectStore delegate) implements ObjectStore {
-    @Override
-    public byte[] get(String key) {
-      return delegate.get(key);
-    }
-
-    @Override
-    public byte[] getRange(String key, long offset, int length) {
-      return delegate.getRange(key, offset, length);
-    }
-
-    @Override
-    public java.util.Optional<dev.shoal.engine.storage.ObjectInfo> stat(String key) {
-      return delegate.stat(key);
-    }
-
-    @Override
-    public void put(String key, byte[] data) {
-      delegate.put(key, data);
-    }
-
-    @Override
-    public boolean putIfAbsent(String key, byte[] data) {
-      return delegate.putIfAbsent(key, data);
-    }
-
-    @Override
-    public void delete(String key) {
-      delegate.delete(key);
-    }
-
-    @Override
-    public java.util.List<dev.shoal.engine.storage.ObjectInfo> list(String prefix) {
-      return delegate.list(prefix);
-    }
-
-    @Override
-    public String describe() {
-      return delegate.describe();
     }
   }
 }

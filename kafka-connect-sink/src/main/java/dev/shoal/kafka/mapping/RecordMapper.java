@@ -14,6 +14,7 @@ import dev.shoal.kafka.ShoalSinkConfig.WriteMode;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Base64;
 import java.util.Date;
 import java.util.HashSet;
@@ -464,6 +465,26 @@ public final class RecordMapper {
     if (value == null) {
       return null;
     }
+    if (value instanceof JsonReader.NumberArray numbers) {
+      double[] d = numbers.values();
+      if (d.length == 0) {
+        throw new Reject("vector field '" + vectorField + "' is an empty array");
+      }
+      float[] out = new float[d.length];
+      for (int i = 0; i < d.length; i++) {
+        out[i] = (float) d[i];
+        if (!Float.isFinite(out[i])) {
+          throw new Reject(
+              "vector field '"
+                  + vectorField
+                  + "' has a non-finite value at position "
+                  + i
+                  + ": "
+                  + d[i]);
+        }
+      }
+      return out;
+    }
     if (value instanceof List<?> list) {
       float[] out = new float[list.size()];
       for (int i = 0; i < out.length; i++) {
@@ -505,12 +526,51 @@ public final class RecordMapper {
       }
       return out;
     }
+    if (value instanceof String text) {
+      byte[] bytes;
+      try {
+        bytes = Base64.getDecoder().decode(text);
+      } catch (IllegalArgumentException e) {
+        throw new Reject(
+            "vector field '"
+                + vectorField
+                + "' is a string but not base64 of little-endian float32 values: "
+                + e.getMessage());
+      }
+      return float32(bytes, "base64 string");
+    }
+    if (value instanceof byte[] bytes) {
+      return float32(bytes, "byte array");
+    }
     throw new Reject(
         "vector field '"
             + vectorField
             + "' is a "
             + Values.typeName(value)
-            + "; expected an array of numbers");
+            + "; expected an array of numbers, or base64 or bytes of little-endian float32");
+  }
+
+  /** Little-endian IEEE float32 values, as OpenAI's encoding_format=base64 and NumPy write. */
+  private float[] float32(byte[] bytes, String what) throws Reject {
+    if (bytes.length == 0 || bytes.length % 4 != 0) {
+      throw new Reject(
+          "vector field '"
+              + vectorField
+              + "' is a "
+              + what
+              + " of "
+              + bytes.length
+              + " bytes; float32 vectors need a positive multiple of 4");
+    }
+    float[] out = new float[bytes.length / 4];
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+    for (int i = 0; i < out.length; i++) {
+      if (!Float.isFinite(out[i])) {
+        throw new Reject(
+            "vector field '" + vectorField + "' has a non-finite value at position " + i);
+      }
+    }
+    return out;
   }
 
   private SparseVector sparse(Object value) throws Reject {

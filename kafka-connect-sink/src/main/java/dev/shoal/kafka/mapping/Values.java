@@ -1,10 +1,7 @@
 package dev.shoal.kafka.mapping;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.shoal.engine.json.DocumentJson;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -24,11 +21,6 @@ import org.apache.kafka.connect.data.Struct;
  * converter) is parsed. Stateless and thread-safe.
  */
 final class Values {
-  private static final ObjectMapper JSON =
-      new ObjectMapper(DocumentJson.FACTORY)
-          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-
   private Values() {}
 
   /** Thrown for a value that is not an object: the caller adds the record's coordinates. */
@@ -56,10 +48,10 @@ final class Values {
       return parseJsonObject(s);
     }
     if (value instanceof byte[] bytes) {
-      return parseJsonObject(utf8(bytes, "value"));
+      return parseJsonObject(bytes);
     }
     if (value instanceof ByteBuffer buffer) {
-      return parseJsonObject(utf8(toBytes(buffer), "value"));
+      return parseJsonObject(toBytes(buffer));
     }
     throw new NotAnObject(
         "the value is a "
@@ -70,22 +62,45 @@ final class Values {
   private static Map<String, Object> parseJsonObject(String text) throws NotAnObject {
     String trimmed = text.strip();
     if (!trimmed.startsWith("{")) {
-      throw new NotAnObject(
-          "the value is not a JSON object: it starts with "
-              + (trimmed.isEmpty() ? "nothing" : "'" + snippet(trimmed) + "'"));
+      throw notAnObject(trimmed);
     }
     try {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> tree = JSON.readValue(trimmed, LinkedHashMap.class);
-      return tree;
-    } catch (JsonProcessingException e) {
-      throw new NotAnObject(
-          "the value is malformed JSON: "
-              + e.getOriginalMessage()
-              + (e.getLocation() == null
-                  ? ""
-                  : " at character " + e.getLocation().getCharOffset()));
+      return JsonReader.readObject(trimmed);
+    } catch (IOException e) {
+      throw malformed(e);
     }
+  }
+
+  private static Map<String, Object> parseJsonObject(byte[] bytes) throws NotAnObject {
+    int i = 0;
+    while (i < bytes.length
+        && (bytes[i] == ' ' || bytes[i] == '\n' || bytes[i] == '\r' || bytes[i] == '\t')) {
+      i++;
+    }
+    if (i == bytes.length || bytes[i] != '{') {
+      throw notAnObject(utf8(bytes, "value").strip());
+    }
+    try {
+      return JsonReader.readObject(bytes);
+    } catch (IOException e) {
+      throw malformed(e);
+    }
+  }
+
+  private static NotAnObject notAnObject(String trimmed) {
+    return new NotAnObject(
+        "the value is not a JSON object: it starts with "
+            + (trimmed.isEmpty() ? "nothing" : "'" + snippet(trimmed) + "'"));
+  }
+
+  private static NotAnObject malformed(IOException e) {
+    String message =
+        e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+    String where = "";
+    if (e instanceof JsonProcessingException j && j.getLocation() != null) {
+      where = " at character " + j.getLocation().getCharOffset();
+    }
+    return new NotAnObject("the value is malformed JSON: " + message + where);
   }
 
   static Map<String, Object> structToMap(Struct struct) {
@@ -113,6 +128,20 @@ final class Values {
       return mapToTree(m);
     }
     if (value instanceof List<?> list) {
+      // Lists of scalars (vectors above all) are kept as they are: copying them costs time.
+      boolean scalars = true;
+      for (Object o : list) {
+        if (o instanceof Struct
+            || o instanceof Map<?, ?>
+            || o instanceof List<?>
+            || o instanceof ByteBuffer) {
+          scalars = false;
+          break;
+        }
+      }
+      if (scalars) {
+        return list;
+      }
       List<Object> out = new ArrayList<>(list.size());
       for (Object o : list) {
         out.add(tree(o));

@@ -54,6 +54,8 @@ final class ConnectTestSupport {
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     p.put(ProducerConfig.ACKS_CONFIG, "all");
+    // One request at a time: updates of a key must land after its insert, even across retries.
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
     return new KafkaProducer<>(p);
   }
 

@@ -10,20 +10,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shoal.engine.Engine;
 import dev.shoal.engine.model.NamespacePath;
-import dev.shoal.engine.storage.InMemoryObjectStore;
 import dev.shoal.engine.storage.ObjectStore;
+import dev.shoal.engine.storage.ObjectStores;
 import dev.shoal.kafka.ShoalSinkConnector;
-import dev.shoal.kafka.internal.Stores;
 import dev.shoal.kafka.metrics.SinkTaskMetrics;
 import dev.shoal.kafka.write.SinkWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -42,8 +42,10 @@ import org.junit.jupiter.api.Test;
  * exactly-once across restarts and lost offset commits, and rejected records.
  */
 class ShoalSinkConnectorIT {
-  static final String STORE_URI = "file:///shoal-it/" + UUID.randomUUID();
   static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+  static Path storeDir;
+  static String storeUri;
 
   static EmbeddedConnectCluster connect;
   static ObjectStore store;
@@ -52,9 +54,10 @@ class ShoalSinkConnectorIT {
   static KafkaProducer<String, String> producer;
 
   @BeforeAll
-  static void start() {
-    store = new InMemoryObjectStore();
-    Stores.register(STORE_URI, store);
+  static void start() throws Exception {
+    storeDir = Files.createTempDirectory("shoal-connect-it");
+    storeUri = storeDir.toUri().toString();
+    store = ObjectStores.open(storeUri);
     connect = ConnectTestSupport.startCluster("shoal-it", 1);
     reader = ConnectTestSupport.reader(store);
     admin = admin(connect);
@@ -75,7 +78,9 @@ class ShoalSinkConnectorIT {
     if (reader != null) {
       reader.close();
     }
-    Stores.unregister(STORE_URI);
+    if (store != null) {
+      store.close();
+    }
   }
 
   static Map<String, String> sinkConfig(String topic, String namespace) {
@@ -87,7 +92,7 @@ class ShoalSinkConnectorIT {
     c.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
     c.put("value.converter.schemas.enable", "false");
     c.put("header.converter", "org.apache.kafka.connect.storage.StringConverter");
-    c.put("shoal.store.uri", STORE_URI);
+    c.put("shoal.store.uri", storeUri);
     c.put("shoal.namespace", namespace);
     c.put("shoal.text.fields", "title");
     c.put("shoal.flush.interval.ms", "200");
@@ -280,7 +285,7 @@ class ShoalSinkConnectorIT {
     assertThat(ok.errorCount()).isZero();
     assertThat(store.list("_probe/")).isEmpty(); // probe objects are deleted
 
-    config.put("shoal.store.uri", "file:///not/registered/here");
+    config.put("shoal.store.uri", "file:///proc/shoal-cannot-write-here");
     config.put("shoal.id.source", "field");
     var bad = connect.validateConnectorConfig(ShoalSinkConnector.class.getSimpleName(), config);
     assertThat(bad.errorCount()).isEqualTo(1);
@@ -295,6 +300,6 @@ class ShoalSinkConnectorIT {
                 .toList())
         .singleElement()
         .asString()
-        .contains("Cannot open the store");
+        .contains("Cannot write to the store file:///proc/shoal-cannot-write-here");
   }
 }

@@ -9,14 +9,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shoal.engine.Engine;
 import dev.shoal.engine.model.NamespacePath;
-import dev.shoal.engine.storage.InMemoryObjectStore;
 import dev.shoal.engine.storage.ObjectStore;
+import dev.shoal.engine.storage.ObjectStores;
 import dev.shoal.kafka.ShoalSinkConnector;
-import dev.shoal.kafka.internal.Stores;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
@@ -33,9 +33,9 @@ class WorkerFailureIT {
 
   @Test
   void losingAWorkerMidStreamNeitherLosesNorDuplicatesRecords() throws Exception {
-    String storeUri = "file:///shoal-it/" + UUID.randomUUID();
-    ObjectStore store = new InMemoryObjectStore();
-    Stores.register(storeUri, store);
+    Path dir = Files.createTempDirectory("shoal-failover-it");
+    String storeUri = dir.toUri().toString();
+    ObjectStore store = ObjectStores.open(storeUri);
     EmbeddedConnectCluster connect = ConnectTestSupport.startCluster("shoal-failover", 2);
     try (Admin admin = admin(connect);
         KafkaProducer<String, String> producer = producer(connect);
@@ -78,7 +78,7 @@ class WorkerFailureIT {
       assertThat(appliedRecords(store, ns)).as("records applied").isEqualTo(16_000);
     } finally {
       connect.stop();
-      Stores.unregister(storeUri);
+      store.close();
     }
   }
 }

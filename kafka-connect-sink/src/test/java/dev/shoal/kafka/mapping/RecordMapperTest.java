@@ -167,13 +167,42 @@ class RecordMapperTest {
         .hasMessageContaining("vector field 'vector' has a String at position 1; expected numbers");
     assertThatThrownBy(() -> mapper().map(record("a", doc("vector", "1,2"))))
         .isInstanceOf(RejectedRecordException.class)
-        .hasMessageContaining("expected an array of numbers");
+        .hasMessageContaining("is a string but not base64 of little-endian float32 values");
+    assertThatThrownBy(() -> mapper().map(record("a", doc("vector", true))))
+        .isInstanceOf(RejectedRecordException.class)
+        .hasMessageContaining("is a Boolean; expected an array of numbers, or base64");
+    assertThatThrownBy(() -> mapper().map(record("a", doc("vector", "AAAA"))))
+        .isInstanceOf(RejectedRecordException.class)
+        .hasMessageContaining(
+            "base64 string of 3 bytes; float32 vectors need a positive multiple of 4");
     assertThatThrownBy(() -> mapper().map(record("a", doc("vector", List.of(1, Double.NaN)))))
         .isInstanceOf(RejectedRecordException.class)
         .hasMessageContaining("non-finite value at position 1");
     assertThatThrownBy(() -> mapper().map(record("a", doc("vector", List.of()))))
         .isInstanceOf(RejectedRecordException.class)
         .hasMessageContaining("empty array");
+  }
+
+  @Test
+  void readsBase64AndByteVectorsAsLittleEndianFloat32() {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.putFloat(1.5f).putFloat(-2f);
+    String base64 = java.util.Base64.getEncoder().encodeToString(b.array());
+    assertThat(upserted(mapper().map(record("a", "{\"vector\":\"" + base64 + "\"}"))).vector())
+        .containsExactly(1.5f, -2f);
+    assertThat(upserted(mapper().map(record("a", doc("vector", b.array())))).vector())
+        .containsExactly(1.5f, -2f);
+  }
+
+  @Test
+  void readsJsonNumberArraysAsVectorsAndAttributes() {
+    Document d =
+        upserted(mapper().map(record("a", "{\"vector\":[1, 2.5, -3e2],\"xs\":[1, 2.5],\"n\":7}")));
+    assertThat(d.vector()).containsExactly(1f, 2.5f, -300f);
+    assertThat(d.attrs()).containsEntry("xs", List.of(1L, 2.5)).containsEntry("n", 7L);
+    assertThatThrownBy(() -> mapper().map(record("a", "{\"vector\":[1e400]}")))
+        .isInstanceOf(RejectedRecordException.class)
+        .hasMessageContaining("malformed JSON");
   }
 
   @Test
