@@ -2,6 +2,7 @@ package dev.shoal.examples;
 
 import dev.shoal.examples.flink.FlinkDataStreamExample;
 import dev.shoal.examples.flink.FlinkSqlExample;
+import dev.shoal.examples.quickstart.ProduceArticles;
 import dev.shoal.examples.quickstart.Quickstart;
 import java.util.Arrays;
 
@@ -21,6 +22,7 @@ public final class Main {
         flink        Flink DataStream job: generated articles -> embeddings -> Shoal, exactly once
         flink-sql    the same with Flink SQL: CREATE TABLE ... WITH ('connector' = 'shoal')
         engine       the engine embedded in a program, without Kafka, Flink or a server
+        produce      the quickstart's articles to a Kafka cluster of your own (examples/connect)
 
       Run an example with --help for its options.
       """;
@@ -42,6 +44,7 @@ public final class Main {
           case "flink" -> FlinkDataStreamExample.run(rest);
           case "flink-sql" -> FlinkSqlExample.run(rest);
           case "engine" -> EngineDemo.run(rest);
+          case "produce" -> ProduceArticles.run(rest);
           default -> {
             System.err.println("Unknown example \"" + example + "\".");
             System.err.print(USAGE);

@@ -146,7 +146,7 @@ final class QueryShowcase {
         "curl -s -X POST $NS/query -H \"$H\" -d '"
             + render(vector, false)
             + "'   # the embedding of \"kafka streaming pipelines\"");
-    lines.add("curl -s $S/metrics | grep ^shoal_http");
+    lines.add("curl -s $S/metrics | grep ^shoal_http_requests_total");
     lines.add(
         "curl -s "
             + trimSlash(connect.toString())

@@ -72,6 +72,9 @@ public final class Quickstart {
         --plugin-path DIR    folder holding the Shoal sink's plugin folder
                              (default: connect-plugins next to the examples jar)
         --verbose            show the INFO logs of Kafka, Connect and Shoal
+
+      The other examples (Flink, Flink SQL, the engine alone, a producer for the Kafka Connect
+      examples): java -jar examples/target/shoal-examples.jar --examples
       """;
 
   private final PrintStream out;

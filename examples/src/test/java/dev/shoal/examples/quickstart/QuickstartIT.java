@@ -35,6 +35,14 @@ class QuickstartIT {
   @Order(1)
   void runsThePipelineAndTheQueries() throws Exception {
     Process p = start("--docs", "500", "--no-serve", "--port", "0");
+    try {
+      checkFirstRun(p);
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  private static void checkFirstRun(Process p) throws Exception {
     List<String> out = new ArrayList<>();
     try (BufferedReader r =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -73,6 +81,14 @@ class QuickstartIT {
   @Order(2)
   void secondRunReplacesTheNamespaceAndServesUntilStopped() throws Exception {
     Process p = start("--docs", "300", "--port", "0");
+    try {
+      checkServingRun(p);
+    } finally {
+      p.destroyForcibly(); // a no-op once it stopped; never leaves a server behind
+    }
+  }
+
+  private static void checkServingRun(Process p) throws Exception {
     BufferedReader reader =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     List<String> out = new ArrayList<>();
