@@ -83,6 +83,7 @@ import org.slf4j.LoggerFactory;
 public final class SinkWriter {
   private static final Logger LOG = LoggerFactory.getLogger(SinkWriter.class);
   private static final long STOP_WAIT_MS = 30_000;
+  private static final long CLOSE_WAIT_MS = 10_000;
 
   private final ShoalSinkConfig config;
   private final Engine engine;
@@ -96,6 +97,7 @@ public final class SinkWriter {
   private final boolean topicIsOriginal;
   private final long flushIntervalNanos;
   private final long tickMs;
+  private final long closeWaitMs;
 
   // Guarded by this.
   private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
@@ -141,6 +143,8 @@ public final class SinkWriter {
     this.topicIsOriginal = transforms == null || transforms.toString().isBlank();
     this.flushIntervalNanos = TimeUnit.MILLISECONDS.toNanos(config.flushIntervalMs());
     this.tickMs = Math.max(5, Math.min(250, config.flushIntervalMs() / 4));
+    // close() runs inside a consumer rebalance: keep it well below the rebalance timeout.
+    this.closeWaitMs = Math.min(CLOSE_WAIT_MS, config.maxPollIntervalMs() / 10);
     this.retryPolicy =
         new RetryPolicy(
             config.retryMax(),
@@ -243,21 +247,47 @@ public final class SinkWriter {
   }
 
   /**
-   * Stops owning partitions: their buffered records are dropped (they were never reported as
-   * committed, so the next owner reads them again) and in-flight writes are left to finish or be
-   * fenced.
+   * Stops owning partitions. What they buffered is written first, for a bounded time (the records
+   * were already read and mapped, and writing them is cheaper than having the next owner read them
+   * again); whatever is still pending after that is dropped: it was never reported as committed, so
+   * the next owner reads it again, and a write of this instance that lands later is either
+   * deduplicated or fenced by the next owner's claim.
    */
-  public synchronized void close(Collection<TopicPartition> revoked) {
-    for (TopicPartition tp : revoked) {
-      PartitionState ps = partitions.remove(tp);
-      if (ps != null) {
-        for (Lane lane : ps.lanes.values()) {
-          retire(lane);
+  public void close(Collection<TopicPartition> revoked) {
+    List<Lane> draining = new ArrayList<>();
+    synchronized (this) {
+      for (TopicPartition tp : revoked) {
+        PartitionState ps = partitions.get(tp);
+        if (ps != null && !ps.fenced) {
+          for (Lane lane : ps.lanes.values()) {
+            seal(lane);
+            draining.add(lane);
+          }
         }
       }
-      paused.remove(tp);
     }
-    metrics.setPausedPartitions(paused.size());
+    long deadline = time.milliseconds() + closeWaitMs;
+    while (!draining.isEmpty() && time.milliseconds() < deadline) {
+      synchronized (this) {
+        draining.removeIf(
+            l -> l.closed || l.idle() || l.exhausted || l.revalidate || fatal != null);
+      }
+      if (!draining.isEmpty()) {
+        time.sleep(2);
+      }
+    }
+    synchronized (this) {
+      for (TopicPartition tp : revoked) {
+        PartitionState ps = partitions.remove(tp);
+        if (ps != null) {
+          for (Lane lane : ps.lanes.values()) {
+            retire(lane);
+          }
+        }
+        paused.remove(tp);
+      }
+      metrics.setPausedPartitions(paused.size());
+    }
   }
 
   /** Marks a lane closed and frees what it buffered (an in-flight batch is freed when it ends). */
