@@ -102,6 +102,10 @@ public final class SinkWriter {
   // Guarded by this.
   private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
   private final Map<NamespacePath, Integer> dimensions = new HashMap<>();
+
+  /** Namespaces whose dimension the engine has (so no other writer can set another one). */
+  private final Set<NamespacePath> dimensionsConfirmed = new HashSet<>();
+
   private final Set<NamespacePath> ensured = new HashSet<>();
   private final Set<CompletableFuture<?>> inFlight = new HashSet<>();
   private final Set<TopicPartition> paused = new LinkedHashSet<>();
@@ -420,7 +424,7 @@ public final class SinkWriter {
       }
     }
     if (lane.open == null) {
-      lane.open = new Batch(time.nanoseconds());
+      lane.open = new Batch(time.nanoseconds(), !dimensionsConfirmed.contains(w.namespace()));
     }
     long before = lane.open.bytes();
     if (lane.open.add(r, offset, op)) {
@@ -569,6 +573,7 @@ public final class SinkWriter {
       if (dim != null) {
         synchronized (this) {
           dimensions.put(ns, dim);
+          dimensionsConfirmed.add(ns);
         }
       }
     }
@@ -667,6 +672,9 @@ public final class SinkWriter {
       lane.inFlight = null;
       release(batch);
       lane.committed = Math.max(lane.committed, batch.lastOffset());
+      if (batch.hasVectors()) {
+        dimensionsConfirmed.add(lane.namespace);
+      }
       if (result.deduplicated()) {
         metrics.recordDeduplicated(batch.recordCount());
       } else {
@@ -722,7 +730,7 @@ public final class SinkWriter {
       }
       return;
     }
-    if (cause instanceof InvalidRequestException && batchHasVectors(batch)) {
+    if (cause instanceof InvalidRequestException && batch.hasVectors() && batch.keepsEntries()) {
       // Most likely another writer pinned the namespace's dimension first: re-check on put.
       lane.revalidate = true;
       lane.lastError = cause;
@@ -743,15 +751,6 @@ public final class SinkWriter {
                 + ": "
                 + cause.getMessage(),
             cause);
-  }
-
-  private static boolean batchHasVectors(Batch batch) {
-    for (Batch.Entry e : batch.entries()) {
-      if (e.operation().dimension() > 0) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Another instance claimed the partition: stop writing it, keep nothing of it. */
@@ -905,7 +904,8 @@ public final class SinkWriter {
           throwIfFatal();
         }
         dimensions.put(lane.namespace, dim);
-        Batch kept = new Batch(old.createdAtNanos());
+        dimensionsConfirmed.add(lane.namespace);
+        Batch kept = new Batch(old.createdAtNanos(), false);
         int rejected = 0;
         for (Batch.Entry e : old.entries()) {
           int d = e.operation().dimension();
