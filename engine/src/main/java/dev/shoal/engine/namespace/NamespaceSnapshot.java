@@ -58,7 +58,10 @@ public final class NamespaceSnapshot implements MemoryCache.Weighted {
     long weight = tailWeightBytes;
     for (SegmentView s : segments) {
       live += s.liveCount();
-      weight += 8L * s.live().length + 64; // the segments themselves are cached on their own
+      // The snapshot keeps its segments reachable for as long as it is cached, whether or not the
+      // cache still holds them under their own keys, so it is weighed with them. While both are
+      // cached a segment counts twice: the estimate may run over the heap, never under it.
+      weight += 8L * s.live().length + 64 + s.segment().weightBytes();
     }
     this.liveCount = live;
     this.weightBytes = weight;
