@@ -324,6 +324,28 @@ class CacheTiersTest {
   }
 
   @Test
+  void pinnedNamespaceLargerThanTheBudgetKeepsItsObjectsThroughItsOwnCompaction() {
+    NamespacePath pinned = ns(0);
+    build(0, 1, 3, 400);
+    long budget = 32L << 10; // smaller than any one of its segments
+    Engine engine = engine(writerConfig().memoryCacheBytes(budget));
+    engine.pin(pinned);
+    build(1, 4, 1, 400); // other namespaces, through another engine
+
+    store.reset();
+    fill(engine, pinned, 1, 50); // one more segment folded from the WAL, and a new tail
+    queryOne(engine, pinned, random);
+    // Only the objects the write and the compaction created may be read back; the pinned ones
+    // stay in memory whatever the budget.
+    assertThat(store.readsUnder(objectsPrefix(pinned, "segments")))
+        .as("segment reads after the pinned namespace's compaction (%s)", why)
+        .isLessThanOrEqualTo(1);
+    store.reset();
+    assertThat(queryOne(engine, pinned, random).performance().cache()).as(why).isEqualTo("hot");
+    assertThat(objectReads(pinned)).as(why).isZero();
+  }
+
+  @Test
   void pinnedNamespaceIsWarmedAgainAfterARestart() throws Exception {
     NamespacePath pinned = ns(0);
     build(0, 1, 3, 300);

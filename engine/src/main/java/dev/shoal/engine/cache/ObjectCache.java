@@ -40,51 +40,48 @@ public final class ObjectCache {
   }
 
   public WalBatch walBatch(String key) {
-    return load(
-        "wal", key, (k, bytes) -> new Decoded<>(WalBatch.decode(k, bytes), 2L * bytes.length + 64));
+    return load("wal", key, ObjectCache::decodeWal).value();
   }
 
   public Segment segment(String key) {
-    return load(
-        "segment",
-        key,
-        (k, bytes) -> {
-          Segment s = Segment.decode(k, bytes, this::range);
-          return new Decoded<>(s, s.weightBytes());
-        });
+    return load("segment", key, this::decodeSegment).value();
   }
 
-  @SuppressWarnings("unchecked")
-  private <T> T load(String kind, String key, BiFunction<String, byte[], Decoded<T>> decode) {
+  private static Decoded<WalBatch> decodeWal(String key, byte[] bytes) {
+    return new Decoded<>(WalBatch.decode(key, bytes), 2L * bytes.length + 64);
+  }
+
+  private Decoded<Segment> decodeSegment(String key, byte[] bytes) {
+    Segment s = Segment.decode(key, bytes, this::range);
+    return new Decoded<>(s, s.weightBytes());
+  }
+
+  private <T> Decoded<T> load(
+      String kind, String key, BiFunction<String, byte[], Decoded<T>> decode) {
     Key cacheKey = new Key(kind, key);
     Decoded<T> hit = memory.getIfPresent(cacheKey);
     if (hit != null) {
       memoryHits.incrementAndGet();
-      return hit.value();
+      return hit;
     }
     memoryMisses.incrementAndGet();
-    Decoded<T> loaded = memory.get(cacheKey, k -> decode.apply(key, raw(key)));
-    return loaded.value();
+    return memory.get(cacheKey, k -> decode.apply(key, raw(key)));
   }
 
   /**
-   * Keeps the decoded objects of these keys in memory regardless of eviction (pinned namespaces);
-   * keys not loaded yet are loaded now.
+   * Keeps decoded objects in memory regardless of eviction (pinned namespaces): the WAL batches of
+   * these keys, loaded now if needed, and these already decoded segments.
+   *
+   * <p>What is pinned is the value in hand, never a second lookup: an entry the evicting cache
+   * dropped meanwhile (under pressure, or at once when it weighs more than the budget) is pinned
+   * all the same.
    */
-  public void pin(Iterable<String> walKeys, Iterable<String> segmentKeys) {
+  public void pin(Iterable<String> walKeys, Iterable<Segment> segments) {
     for (String k : walKeys) {
-      walBatch(k);
-      MemoryCache.Weighted v = memory.getIfPresent(new Key("wal", k));
-      if (v != null) {
-        memory.pin(new Key("wal", k), v);
-      }
+      memory.pin(new Key("wal", k), load("wal", k, ObjectCache::decodeWal));
     }
-    for (String k : segmentKeys) {
-      segment(k);
-      MemoryCache.Weighted v = memory.getIfPresent(new Key("segment", k));
-      if (v != null) {
-        memory.pin(new Key("segment", k), v);
-      }
+    for (Segment s : segments) {
+      memory.pin(new Key("segment", s.key()), new Decoded<>(s, s.weightBytes()));
     }
   }
 

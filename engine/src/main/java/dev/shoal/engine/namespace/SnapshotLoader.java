@@ -104,8 +104,8 @@ public final class SnapshotLoader {
     java.util.Set<String> keys = new java.util.HashSet<>(s.manifest().liveObjectKeys());
     List<String> wal = new ArrayList<>();
     s.manifest().wal().forEach(w -> wal.add(w.key()));
-    List<String> segs = new ArrayList<>();
-    s.manifest().segments().forEach(g -> segs.add(g.key()));
+    List<Segment> segs = new ArrayList<>();
+    s.segments().forEach(v -> segs.add(v.segment()));
     objects.pin(wal, segs);
     cache.pin(new SnapshotKey(ns), s);
     java.util.Set<String> old = pinned.put(ns, keys);
