@@ -360,7 +360,8 @@ public final class Engine implements AutoCloseable {
         m.labels(),
         m.createdAtMillis(),
         m.updatedAtMillis(),
-        snapshots.isPinned(ns) || pins.contains(ns));
+        snapshots.isPinned(ns) || pins.contains(ns),
+        TextAnalyzerOptions.fromMap(m.textAnalyzer()).toMap());
   }
 
   // ---------------------------------------------------------------------------------------------

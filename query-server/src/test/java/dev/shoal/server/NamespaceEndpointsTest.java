@@ -116,6 +116,34 @@ class NamespaceEndpointsTest {
   }
 
   @Test
+  void createsWithEnglishTextAnalysis() {
+    Http.Res created =
+        http.post(
+            "/v1/namespaces/acme/analyzed/docs",
+            "{\"text_analyzer\":{\"stop_words\":\"english\",\"stemming\":\"porter\"}}");
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    assertThat(created.json().get("text_analyzer").toString())
+        .isEqualTo("{\"stop_words\":\"english\",\"stemming\":\"porter\"}");
+    assertThat(
+            http.post(
+                    "/v1/namespaces/acme/analyzed/docs/documents",
+                    "{\"upserts\":[{\"id\":\"a\",\"text\":{\"body\":\"The runners were running\"}}]}")
+                .status())
+        .isEqualTo(200);
+    Http.Res found =
+        http.post(
+            "/v1/namespaces/acme/analyzed/docs/query",
+            "{\"rank_by\":[\"body\",\"BM25\",\"the run\"]}");
+    assertThat(found.json().get("rows").get(0).get("id").asText()).isEqualTo("a");
+    Http.Res bad =
+        http.post(
+            "/v1/namespaces/acme/analyzed/other",
+            "{\"text_analyzer\":{\"stemming\":\"snowball\"}}");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.errorMessage()).contains("text_analyzer").contains("snowball");
+  }
+
+  @Test
   void rejectsBadCreateAndPatchBodies() {
     Http.Res metric = http.post("/v1/namespaces/acme/bad/x", "{\"distance_metric\":\"manhattan\"}");
     assertThat(metric.status()).isEqualTo(400);

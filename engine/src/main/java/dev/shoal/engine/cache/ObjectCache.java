@@ -3,6 +3,10 @@ package dev.shoal.engine.cache;
 import dev.shoal.engine.segment.Segment;
 import dev.shoal.engine.storage.ObjectStore;
 import dev.shoal.engine.wal.WalBatch;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 
@@ -10,7 +14,7 @@ import java.util.function.BiFunction;
  * Reads immutable objects through the cache tiers: decoded in memory, raw on the local disk, then
  * the object store. Counts hits, misses and bytes fetched per tier.
  *
- * <p>Thread-safe. Concurrent loads of one object are coalesced by the memory tier.
+ * <p>Thread-safe. Concurrent loads of one object share one fetch.
  */
 public final class ObjectCache {
   private record Decoded<T>(T value, long weightBytes) implements MemoryCache.Weighted {}
@@ -19,6 +23,7 @@ public final class ObjectCache {
 
   private final ObjectStore store;
   private final MemoryCache memory;
+  private final Map<Key, CompletableFuture<Decoded<?>>> loading = new ConcurrentHashMap<>();
   private final DiskCache disk;
   private final AtomicLong memoryHits = new AtomicLong();
   private final AtomicLong memoryMisses = new AtomicLong();
@@ -39,52 +44,79 @@ public final class ObjectCache {
     this.disk = disk;
   }
 
+  /** A decoded WAL batch, cached in memory by key. */
   public WalBatch walBatch(String key) {
-    return load(
-        "wal", key, (k, bytes) -> new Decoded<>(WalBatch.decode(k, bytes), 2L * bytes.length + 64));
+    return load("wal", key, true, ObjectCache::decodeWal).value();
   }
 
-  public Segment segment(String key) {
-    return load(
-        "segment",
-        key,
-        (k, bytes) -> {
-          Segment s = Segment.decode(k, bytes, this::range);
-          return new Decoded<>(s, s.weightBytes());
-        });
-  }
-
-  @SuppressWarnings("unchecked")
-  private <T> T load(String kind, String key, BiFunction<String, byte[], Decoded<T>> decode) {
-    Key cacheKey = new Key(kind, key);
-    Decoded<T> hit = memory.getIfPresent(cacheKey);
-    if (hit != null) {
-      memoryHits.incrementAndGet();
-      return hit.value();
-    }
-    memoryMisses.incrementAndGet();
-    Decoded<T> loaded = memory.get(cacheKey, k -> decode.apply(key, raw(key)));
-    return loaded.value();
+  private static Decoded<WalBatch> decodeWal(String key, byte[] bytes) {
+    return new Decoded<>(WalBatch.decode(key, bytes), 2L * bytes.length + 64);
   }
 
   /**
-   * Keeps the decoded objects of these keys in memory regardless of eviction (pinned namespaces);
-   * keys not loaded yet are loaded now.
+   * A decoded segment, from the disk tier or the store. Not kept in memory here: the namespace
+   * snapshots that use a segment hold it (and are weighed with it), so its memory is accounted
+   * exactly once per snapshot and released with the last one.
    */
-  public void pin(Iterable<String> walKeys, Iterable<String> segmentKeys) {
-    for (String k : walKeys) {
-      walBatch(k);
-      MemoryCache.Weighted v = memory.getIfPresent(new Key("wal", k));
-      if (v != null) {
-        memory.pin(new Key("wal", k), v);
+  public Segment segment(String key) {
+    return load(
+            "segment",
+            key,
+            false,
+            (k, bytes) -> {
+              Segment s = Segment.decode(k, bytes, this::range);
+              return new Decoded<>(s, s.weightBytes());
+            })
+        .value();
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> Decoded<T> load(
+      String kind, String key, boolean keep, BiFunction<String, byte[], Decoded<T>> decode) {
+    Key cacheKey = new Key(kind, key);
+    if (keep) {
+      Decoded<T> hit = memory.getIfPresent(cacheKey);
+      if (hit != null) {
+        memoryHits.incrementAndGet();
+        return hit;
       }
     }
-    for (String k : segmentKeys) {
-      segment(k);
-      MemoryCache.Weighted v = memory.getIfPresent(new Key("segment", k));
-      if (v != null) {
-        memory.pin(new Key("segment", k), v);
+    memoryMisses.incrementAndGet();
+    // Load outside the cache's own lock (a long load inside a Caffeine computation blocks other
+    // keys hashed nearby); concurrent loads of one key still share a single fetch.
+    CompletableFuture<Decoded<?>> mine = new CompletableFuture<>();
+    CompletableFuture<Decoded<?>> inFlight = loading.putIfAbsent(cacheKey, mine);
+    if (inFlight != null) {
+      try {
+        return (Decoded<T>) inFlight.join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException re ? re : e;
       }
+    }
+    try {
+      Decoded<T> loaded = decode.apply(key, raw(key));
+      if (keep) {
+        memory.put(cacheKey, loaded);
+      }
+      mine.complete(loaded);
+      return loaded;
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      loading.remove(cacheKey, mine);
+    }
+  }
+
+  /**
+   * Keeps the decoded WAL batches of these keys in memory regardless of eviction (pinned
+   * namespaces; their segments are held by their pinned snapshot); keys not loaded yet are loaded
+   * now.
+   */
+  public void pin(Iterable<String> walKeys) {
+    for (String k : walKeys) {
+      // Pin the value in hand: the evicting cache may already have dropped it again.
+      memory.pin(new Key("wal", k), load("wal", k, true, ObjectCache::decodeWal));
     }
   }
 
@@ -92,7 +124,6 @@ public final class ObjectCache {
   public void unpin(Iterable<String> keys) {
     for (String k : keys) {
       memory.unpin(new Key("wal", k));
-      memory.unpin(new Key("segment", k));
     }
   }
 
@@ -179,7 +210,6 @@ public final class ObjectCache {
   /** Forgets an object everywhere (it was deleted). */
   public void invalidate(String key) {
     memory.invalidate(new Key("wal", key));
-    memory.invalidate(new Key("segment", key));
     if (disk != null) {
       disk.invalidate(key);
     }

@@ -159,8 +159,7 @@ public final class Compactor {
       } else {
         if (plan.mergeFrom() >= 0) {
           merged =
-              writeSegment(
-                  ns, merge(m.segments(), plan), mergeLevel(m.segments(), plan), m, written);
+              writeSegment(ns, merge(snapshot, plan), mergeLevel(m.segments(), plan), m, written);
           segmentBytes += merged.bytes();
           newRefs.add(merged);
         }
@@ -342,18 +341,19 @@ public final class Compactor {
     return false;
   }
 
-  /** Merges a run of segments; the newest entry per id wins. */
-  private List<SegmentEntry> merge(List<SegmentRef> refs, Plan plan) {
+  /** Merges a run of the snapshot's segments; the newest entry per id wins. */
+  private static List<SegmentEntry> merge(NamespaceSnapshot snapshot, Plan plan) {
+    List<NamespaceSnapshot.SegmentView> views = snapshot.segments();
     List<Segment> run = new ArrayList<>();
     List<List<SegmentEntry>> runEntries = new ArrayList<>();
     for (int i = plan.mergeFrom(); i < plan.mergeTo(); i++) {
-      Segment s = snapshots.segment(refs.get(i).key());
+      Segment s = views.get(i).segment();
       run.add(s);
       runEntries.add(s.entries());
     }
     List<Segment> older = new ArrayList<>();
     for (int i = 0; i < plan.mergeFrom(); i++) {
-      older.add(snapshots.segment(refs.get(i).key()));
+      older.add(views.get(i).segment());
     }
     // k-way merge by id; on equal ids the newest segment (highest index) wins.
     record Cursor(int segment, int ord) {}

@@ -165,7 +165,8 @@ public final class ShoalApi {
     try (JsonParser p = x.json()) {
       body = RequestJson.readCreate(p);
     }
-    NamespaceInfo info = engine.createNamespace(ns, body.distanceMetric(), body.labels());
+    NamespaceInfo info =
+        engine.createNamespace(ns, body.distanceMetric(), body.labels(), body.textAnalyzer());
     return info(201, info);
   }
 

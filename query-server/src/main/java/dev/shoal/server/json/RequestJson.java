@@ -8,6 +8,7 @@ import dev.shoal.engine.Consistency;
 import dev.shoal.engine.InvalidRequestException;
 import dev.shoal.engine.RequestTooLargeException;
 import dev.shoal.engine.WriteRequest;
+import dev.shoal.engine.index.text.TextAnalyzerOptions;
 import dev.shoal.engine.json.DocumentJson;
 import dev.shoal.engine.json.FilterJson;
 import dev.shoal.engine.model.DistanceMetric;
@@ -40,8 +41,14 @@ public final class RequestJson {
 
   private RequestJson() {}
 
-  /** A namespace-create body: {@code {"distance_metric": "cosine", "labels": {}}}. */
-  public record CreateNamespace(DistanceMetric distanceMetric, Map<String, String> labels) {}
+  /**
+   * A namespace-create body: {@code {"distance_metric": "cosine", "labels": {}, "text_analyzer":
+   * {"stop_words": "english", "stemming": "porter"}}}.
+   */
+  public record CreateNamespace(
+      DistanceMetric distanceMetric,
+      Map<String, String> labels,
+      TextAnalyzerOptions textAnalyzer) {}
 
   /**
    * Reads a write request.
@@ -293,11 +300,12 @@ public final class RequestJson {
   /** Reads a namespace-create body; an empty body means the defaults. */
   public static CreateNamespace readCreate(JsonParser p) throws IOException {
     if (p.nextToken() == null) {
-      return new CreateNamespace(null, Map.of());
+      return new CreateNamespace(null, Map.of(), TextAnalyzerOptions.DEFAULT);
     }
     expectObject(p, "namespace");
     DistanceMetric metric = null;
     Map<String, String> labels = Map.of();
+    TextAnalyzerOptions analyzer = TextAnalyzerOptions.DEFAULT;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken t = p.nextToken();
@@ -307,11 +315,34 @@ public final class RequestJson {
       switch (name) {
         case "distance_metric" -> metric = metric(p, "distance_metric");
         case "labels" -> labels = labels(p);
-        default -> throw unknownField("namespace", name, "distance_metric, labels");
+        case "text_analyzer" -> analyzer = textAnalyzer(p);
+        default -> throw unknownField("namespace", name, "distance_metric, labels, text_analyzer");
       }
     }
     endOfInput(p);
-    return new CreateNamespace(metric, labels);
+    return new CreateNamespace(metric, labels, analyzer);
+  }
+
+  /** Reads {@code {"stop_words": "none"|"english", "stemming": "none"|"porter"}}. */
+  private static TextAnalyzerOptions textAnalyzer(JsonParser p) throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      throw new InvalidRequestException(
+          "Invalid text_analyzer: expected an object like {\"stop_words\": \"english\","
+              + " \"stemming\": \"porter\"}");
+    }
+    Map<String, Object> options = new java.util.LinkedHashMap<>();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      if (p.nextToken() != JsonToken.VALUE_STRING) {
+        throw new InvalidRequestException("Invalid text_analyzer." + name + ": expected a string");
+      }
+      options.put(name, p.getText());
+    }
+    try {
+      return TextAnalyzerOptions.fromMap(options);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestException("Invalid text_analyzer: " + e.getMessage(), e);
+    }
   }
 
   /** Reads {@code {"labels": {...}}} (the labels are required: they replace the old ones). */
