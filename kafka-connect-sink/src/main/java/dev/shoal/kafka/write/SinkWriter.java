@@ -569,7 +569,7 @@ public final class SinkWriter {
       dimensionKnown = dimensions.containsKey(ns);
     }
     if (!dimensionKnown) {
-      Integer dim = withRetries("read namespace " + ns, () -> engine.getNamespace(ns).vectorDim());
+      Integer dim = withRetries("read namespace " + ns, () -> dimensionOf(ns));
       if (dim != null) {
         synchronized (this) {
           dimensions.put(ns, dim);
@@ -884,7 +884,7 @@ public final class SinkWriter {
     for (Lane lane : lanes) {
       Integer dim;
       try {
-        dim = engine.getNamespace(lane.namespace).vectorDim();
+        dim = dimensionOf(lane.namespace);
       } catch (RuntimeException e) {
         if (isTransient(e)) {
           continue; // try again on the next put
@@ -1099,5 +1099,11 @@ public final class SinkWriter {
   @Override
   public String toString() {
     return "SinkWriter{" + config.connectorName() + "/" + config.taskId() + "}";
+  }
+
+  /** The namespace's pinned dimension from its manifest alone (no documents are loaded). */
+  private Integer dimensionOf(NamespacePath ns) {
+    java.util.OptionalInt dim = engine.vectorDimension(ns);
+    return dim.isPresent() ? dim.getAsInt() : null;
   }
 }
