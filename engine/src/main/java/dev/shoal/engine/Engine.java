@@ -283,7 +283,14 @@ public final class Engine implements AutoCloseable {
   /** Loads a namespace into the caches ahead of queries. */
   public CompletableFuture<Void> warm(NamespacePath ns) {
     Manifest m = namespaces.current(ns, Consistency.STRONG);
-    return CompletableFuture.runAsync(() -> snapshots.load(ns, m), background);
+    return CompletableFuture.runAsync(() -> warmIndexes(snapshots.load(ns, m)), background);
+  }
+
+  /** Decodes the vector indexes, which segments otherwise decode on their first search. */
+  private static void warmIndexes(NamespaceSnapshot snapshot) {
+    for (NamespaceSnapshot.SegmentView v : snapshot.segments()) {
+      v.segment().ann();
+    }
   }
 
   /**
@@ -294,6 +301,7 @@ public final class Engine implements AutoCloseable {
     Manifest m = namespaces.current(ns, Consistency.STRONG);
     pins.pin(ns);
     snapshots.pin(ns, m);
+    warmIndexes(snapshots.load(ns, m));
   }
 
   /** Undoes {@link #pin}. */
@@ -311,7 +319,9 @@ public final class Engine implements AutoCloseable {
       background.execute(
           () -> {
             try {
-              snapshots.pin(ns, namespaces.current(ns, Consistency.STRONG));
+              Manifest m = namespaces.current(ns, Consistency.STRONG);
+              snapshots.pin(ns, m);
+              warmIndexes(snapshots.load(ns, m));
             } catch (RuntimeException e) {
               LOG.warn("Cannot warm pinned namespace {}: {}", ns, e.toString());
             }

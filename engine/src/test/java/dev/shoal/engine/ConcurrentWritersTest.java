@@ -9,9 +9,14 @@ import dev.shoal.engine.manifest.WriterState;
 import dev.shoal.engine.model.Document;
 import dev.shoal.engine.model.NamespacePath;
 import dev.shoal.engine.storage.InMemoryObjectStore;
+import dev.shoal.engine.storage.LocalFileStore;
 import dev.shoal.engine.storage.ObjectStore;
 import dev.shoal.engine.wal.WalBatch;
 import dev.shoal.engine.wal.WalRecord;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,23 +29,93 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Several engines on one store write one namespace at once, some writes carrying writer positions,
  * while a fencer steals writers. Afterwards the WAL must hold every acknowledged write exactly
  * once, in sequence order, and nothing deduplicated or fenced.
+ *
+ * <p>{@link #writeLoop}, {@link Log} and {@link #verify} are shared with {@link
+ * CrossProcessWritersIT}, which runs the same writers in several JVMs.
  */
 class ConcurrentWritersTest {
-  private static final NamespacePath NS = NamespacePath.parse("acme/race/docs");
+  static final NamespacePath NS = NamespacePath.parse("acme/race/docs");
 
-  /** What the writers observed; shared by their threads. */
+  @TempDir Path temp;
+
+  /**
+   * What the writers observed; shared by their threads, and saved to a file by a child process for
+   * its parent to verify.
+   */
   static final class Log {
     final List<Acked> acked = Collections.synchronizedList(new ArrayList<>());
     final Set<String> mustBeAbsent = ConcurrentHashMap.newKeySet();
     final Map<String, Long> lastPosition = new ConcurrentHashMap<>();
-    volatile int fenced;
-    volatile int deduplicated;
+    final AtomicInteger fenced = new AtomicInteger();
+    final AtomicInteger deduplicated = new AtomicInteger();
+
+    /** Adds what another process observed (writer ids are never shared between processes). */
+    void addAll(Log other) {
+      acked.addAll(other.acked);
+      mustBeAbsent.addAll(other.mustBeAbsent);
+      other.lastPosition.forEach((w, p) -> lastPosition.merge(w, p, Math::max));
+      fenced.addAndGet(other.fenced.get());
+      deduplicated.addAndGet(other.deduplicated.get());
+    }
+
+    /** Writes the log as lines of space-separated fields (ids and writer ids have no spaces). */
+    void save(Path file) throws IOException {
+      List<String> lines = new ArrayList<>();
+      synchronized (acked) {
+        for (Acked a : acked) {
+          WriteResult r = a.result();
+          lines.add(
+              String.join(
+                  " ",
+                  "acked",
+                  Long.toString(r.version()),
+                  Long.toString(r.firstSeq()),
+                  Long.toString(r.lastSeq()),
+                  Long.toString(r.records()),
+                  Boolean.toString(r.deduplicated()),
+                  String.join(",", a.ids())));
+        }
+      }
+      mustBeAbsent.forEach(id -> lines.add("absent " + id));
+      lastPosition.forEach((w, p) -> lines.add("position " + w + " " + p));
+      lines.add("fenced " + fenced.get());
+      lines.add("deduplicated " + deduplicated.get());
+      Files.write(file, lines, StandardCharsets.UTF_8);
+    }
+
+    static Log load(Path file) throws IOException {
+      Log log = new Log();
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        String[] f = line.split(" ");
+        switch (f[0]) {
+          case "acked" ->
+              log.acked.add(
+                  new Acked(
+                      List.of(f[6].split(",")),
+                      new WriteResult(
+                          Long.parseLong(f[1]),
+                          Long.parseLong(f[2]),
+                          Long.parseLong(f[3]),
+                          Long.parseLong(f[4]),
+                          Boolean.parseBoolean(f[5]))));
+          case "absent" -> log.mustBeAbsent.add(f[1]);
+          case "position" -> log.lastPosition.put(f[1], Long.parseLong(f[2]));
+          case "fenced" -> log.fenced.set(Integer.parseInt(f[1]));
+          case "deduplicated" -> log.deduplicated.set(Integer.parseInt(f[1]));
+          default -> throw new IllegalArgumentException("Cannot read log line: " + line);
+        }
+      }
+      return log;
+    }
   }
 
   record Acked(List<String> ids, WriteResult result) {}
@@ -51,8 +126,22 @@ class ConcurrentWritersTest {
     InMemoryObjectStore store = new InMemoryObjectStore();
     Log log = run(store, seed, 4, 3, 40);
     verify(store, log, seed);
-    assertThat(log.fenced).as("some writes were fenced (seed %d)", seed).isPositive();
-    assertThat(log.deduplicated).as("some writes were deduplicated (seed %d)", seed).isPositive();
+    assertThat(log.fenced).as("some writes were fenced (seed %d)", seed).hasPositiveValue();
+    assertThat(log.deduplicated)
+        .as("some writes were deduplicated (seed %d)", seed)
+        .hasPositiveValue();
+  }
+
+  /** The same race on the filesystem store: its hard-link put-if-absent carries the commits. */
+  @Test
+  void fourEnginesOnTheFilesystemStoreKeepEveryAcknowledgedWriteExactlyOnce() throws Exception {
+    long seed = Long.getLong("shoal.test.seed", new Random().nextLong());
+    try (LocalFileStore store = new LocalFileStore(temp.resolve("store"))) {
+      Log log = run(store, seed, 4, 3, 20);
+      verify(store, log, seed);
+      assertThat(log.fenced).as("some writes were fenced (seed %d)", seed).hasPositiveValue();
+      assertThat(log.acked).as("seed %d", seed).isNotEmpty();
+    }
   }
 
   /**
@@ -77,7 +166,14 @@ class ConcurrentWritersTest {
         for (int t = 0; t < threads; t++) {
           String writer = "w-" + e + "-" + t;
           Random random = new Random(seed * 31 + e * 7L + t);
-          boolean fencer = e == 0 && t == 0;
+          List<String> victims = new ArrayList<>();
+          if (e == 0 && t == 0) {
+            for (int ve = 0; ve < engines; ve++) {
+              for (int vt = 1; vt < threads; vt++) {
+                victims.add("w-" + ve + "-" + vt);
+              }
+            }
+          }
           int engineIndex = e;
           int threadIndex = t;
           Thread worker =
@@ -89,10 +185,8 @@ class ConcurrentWritersTest {
                           engine,
                           writer,
                           random,
-                          fencer,
-                          engines,
-                          threads,
-                          writes,
+                          victims,
+                          w -> w < writes,
                           log,
                           "e" + engineIndex + "t" + threadIndex);
                     } catch (Throwable x) {
@@ -120,23 +214,26 @@ class ConcurrentWritersTest {
     return log;
   }
 
-  private static void writeLoop(
+  /**
+   * One writer thread: claims {@code writer}, then issues random upserts (most with the next writer
+   * position, some replaying the last one, some without a position) while {@code more} accepts the
+   * write's index. With {@code victims}, every other write first claims one of them, which fences
+   * its owner. Document ids start with {@code tag}, which must be unique per thread.
+   */
+  static void writeLoop(
       Engine engine,
       String writer,
       Random random,
-      boolean fencer,
-      int engines,
-      int threads,
-      int writes,
+      List<String> victims,
+      IntPredicate more,
       Log log,
       String tag) {
     WriterClaim claim = engine.claimWriter(NS, writer, true, null);
     long epoch = claim.epoch();
     long position = claim.position().orElse(0);
-    for (int w = 0; w < writes; w++) {
-      if (fencer && w % 2 == 0) {
-        String victim = "w-" + random.nextInt(engines) + "-" + (1 + random.nextInt(threads - 1));
-        engine.claimWriter(NS, victim, true, null);
+    for (int w = 0; more.test(w); w++) {
+      if (!victims.isEmpty() && w % 2 == 0) {
+        engine.claimWriter(NS, victims.get(random.nextInt(victims.size())), true, null);
       }
       int n = 1 + random.nextInt(5);
       List<String> ids = new ArrayList<>(n);
@@ -159,7 +256,7 @@ class ConcurrentWritersTest {
         if (r.deduplicated()) {
           assertThat(replay).as("only a replayed position is deduplicated").isTrue();
           log.mustBeAbsent.addAll(ids);
-          log.deduplicated++;
+          log.deduplicated.incrementAndGet();
         } else {
           assertThat(replay).as("a replayed position must be deduplicated").isFalse();
           log.acked.add(new Acked(ids, r));
@@ -170,7 +267,7 @@ class ConcurrentWritersTest {
         }
       } catch (WriterFencedException fencedOut) {
         log.mustBeAbsent.addAll(ids);
-        log.fenced++;
+        log.fenced.incrementAndGet();
         WriterClaim again = engine.claimWriter(NS, writer, true, null);
         epoch = again.epoch();
         position = again.position().orElse(0);

@@ -414,11 +414,11 @@ public final class ShoalSinkConfig extends AbstractConfig {
         .define(
             BUFFER_MAX_BYTES,
             Type.LONG,
-            64L << 20,
+            16L << 20,
             ConfigDef.Range.between(1024L, 16L << 30),
             Importance.LOW,
-            "When a task's buffered and in-flight data pass this many bytes, it pauses its"
-                + " partitions (instead of growing memory) and resumes them once writes have"
+            "When a task's buffered and in-flight data pass this many bytes (estimated), it pauses"
+                + " its partitions (instead of growing memory) and resumes them once writes have"
                 + " brought it under half of this. At least "
                 + BATCH_MAX_BYTES
                 + ".",

@@ -26,8 +26,8 @@ import org.apache.kafka.connect.sink.SinkTask;
  * partitions; {@link #put} buffers (it throws {@code RetriableException} only when the store keeps
  * failing transiently, {@code ConnectException} for a rejected record without an error reporter);
  * {@link #preCommit} returns only offsets that are durable in Shoal (so {@link #flush} is never
- * needed); {@link #close} drops buffers of revoked partitions; {@link #stop} waits a while for
- * writes in flight.
+ * needed); {@link #close} writes what revoked partitions buffered, for a bounded time, and drops
+ * the rest; {@link #stop} waits a while for writes in flight.
  */
 public class ShoalSinkTask extends SinkTask {
   private final Function<ShoalSinkConfig, Engine> engineFactory;

@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -40,6 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class DiskCache {
   private static final Logger LOG = LoggerFactory.getLogger(DiskCache.class);
   private static final String SUFFIX = ".obj";
+  static final Duration STALE_TEMP_AGE = Duration.ofHours(1);
 
   private final Path dir;
   private final long budgetBytes;
@@ -70,16 +72,23 @@ public final class DiskCache {
     restore();
   }
 
-  /** Re-indexes files left by an earlier run, least recently modified first. */
+  /**
+   * Re-indexes files left by an earlier run, least recently modified first, and deletes temporary
+   * files older than {@link #STALE_TEMP_AGE} (crashed writes). Younger ones may belong to a process
+   * sharing the folder that is writing them now, so they are left alone.
+   */
   private void restore() {
     List<Map.Entry<Path, BasicFileAttributes>> files = new ArrayList<>();
+    long staleBefore = System.currentTimeMillis() - STALE_TEMP_AGE.toMillis();
     try (Stream<Path> stream = Files.list(dir)) {
       stream.forEach(
           p -> {
             try {
               String name = p.getFileName().toString();
               if (name.startsWith(".")) {
-                Files.deleteIfExists(p); // a temporary file of a crashed write
+                if (Files.getLastModifiedTime(p).toMillis() < staleBefore) {
+                  Files.deleteIfExists(p);
+                }
               } else if (name.endsWith(SUFFIX)) {
                 files.add(Map.entry(p, Files.readAttributes(p, BasicFileAttributes.class)));
               }

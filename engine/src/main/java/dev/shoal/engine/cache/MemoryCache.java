@@ -49,9 +49,13 @@ public final class MemoryCache {
     return p != null ? (T) p : (T) cache.getIfPresent(key);
   }
 
-  /** Keeps an entry regardless of eviction pressure until {@link #unpin}. */
+  /**
+   * Keeps an entry regardless of eviction pressure until {@link #unpin}. It leaves the evicting
+   * cache, so that it no longer takes a share of the budget.
+   */
   public void pin(Object key, Weighted value) {
     pinned.put(key, value);
+    cache.invalidate(key);
   }
 
   public void unpin(Object key) {

@@ -46,11 +46,11 @@ public final class ObjectCache {
 
   /** A decoded WAL batch, cached in memory by key. */
   public WalBatch walBatch(String key) {
-    return load(
-        "wal",
-        key,
-        true,
-        (k, bytes) -> new Decoded<>(WalBatch.decode(k, bytes), 2L * bytes.length + 64));
+    return load("wal", key, true, ObjectCache::decodeWal).value();
+  }
+
+  private static Decoded<WalBatch> decodeWal(String key, byte[] bytes) {
+    return new Decoded<>(WalBatch.decode(key, bytes), 2L * bytes.length + 64);
   }
 
   /**
@@ -60,24 +60,25 @@ public final class ObjectCache {
    */
   public Segment segment(String key) {
     return load(
-        "segment",
-        key,
-        false,
-        (k, bytes) -> {
-          Segment s = Segment.decode(k, bytes, this::range);
-          return new Decoded<>(s, s.weightBytes());
-        });
+            "segment",
+            key,
+            false,
+            (k, bytes) -> {
+              Segment s = Segment.decode(k, bytes, this::range);
+              return new Decoded<>(s, s.weightBytes());
+            })
+        .value();
   }
 
   @SuppressWarnings("unchecked")
-  private <T> T load(
+  private <T> Decoded<T> load(
       String kind, String key, boolean keep, BiFunction<String, byte[], Decoded<T>> decode) {
     Key cacheKey = new Key(kind, key);
     if (keep) {
       Decoded<T> hit = memory.getIfPresent(cacheKey);
       if (hit != null) {
         memoryHits.incrementAndGet();
-        return hit.value();
+        return hit;
       }
     }
     memoryMisses.incrementAndGet();
@@ -87,7 +88,7 @@ public final class ObjectCache {
     CompletableFuture<Decoded<?>> inFlight = loading.putIfAbsent(cacheKey, mine);
     if (inFlight != null) {
       try {
-        return (T) inFlight.join().value();
+        return (Decoded<T>) inFlight.join();
       } catch (CompletionException e) {
         throw e.getCause() instanceof RuntimeException re ? re : e;
       }
@@ -98,7 +99,7 @@ public final class ObjectCache {
         memory.put(cacheKey, loaded);
       }
       mine.complete(loaded);
-      return loaded.value();
+      return loaded;
     } catch (RuntimeException e) {
       mine.completeExceptionally(e);
       throw e;
@@ -114,11 +115,8 @@ public final class ObjectCache {
    */
   public void pin(Iterable<String> walKeys) {
     for (String k : walKeys) {
-      walBatch(k);
-      MemoryCache.Weighted v = memory.getIfPresent(new Key("wal", k));
-      if (v != null) {
-        memory.pin(new Key("wal", k), v);
-      }
+      // Pin the value in hand: the evicting cache may already have dropped it again.
+      memory.pin(new Key("wal", k), load("wal", k, true, ObjectCache::decodeWal));
     }
   }
 

@@ -3,7 +3,9 @@ package dev.shoal.engine.storage;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -22,6 +24,7 @@ public final class CountingObjectStore implements ObjectStore {
   private final LongAdder lists = new LongAdder();
   private final LongAdder bytesRead = new LongAdder();
   private final LongAdder bytesWritten = new LongAdder();
+  private final Map<String, LongAdder> readsByKey = new ConcurrentHashMap<>();
 
   public CountingObjectStore(ObjectStore delegate) {
     this.delegate = requireNonNull(delegate, "delegate is null");
@@ -30,6 +33,7 @@ public final class CountingObjectStore implements ObjectStore {
   @Override
   public byte[] get(String key) {
     gets.increment();
+    readsByKey.computeIfAbsent(key, k -> new LongAdder()).increment();
     byte[] data = delegate.get(key);
     bytesRead.add(data.length);
     return data;
@@ -38,6 +42,7 @@ public final class CountingObjectStore implements ObjectStore {
   @Override
   public byte[] getRange(String key, long offset, int length) {
     rangedGets.increment();
+    readsByKey.computeIfAbsent(key, k -> new LongAdder()).increment();
     byte[] data = delegate.getRange(key, offset, length);
     bytesRead.add(data.length);
     return data;
@@ -128,6 +133,17 @@ public final class CountingObjectStore implements ObjectStore {
     return bytesWritten.sum();
   }
 
+  /** Calls to {@link #get} and {@link #getRange} for keys starting with {@code prefix}. */
+  public long readsUnder(String prefix) {
+    long n = 0;
+    for (Map.Entry<String, LongAdder> e : readsByKey.entrySet()) {
+      if (e.getKey().startsWith(prefix)) {
+        n += e.getValue().sum();
+      }
+    }
+    return n;
+  }
+
   /** Every call: one round trip each on a remote store. */
   public long roundTrips() {
     return gets() + rangedGets() + stats() + puts() + putIfAbsents() + deletes() + lists();
@@ -140,6 +156,7 @@ public final class CountingObjectStore implements ObjectStore {
             gets, rangedGets, stats, puts, putIfAbsents, deletes, lists, bytesRead, bytesWritten)) {
       counter.reset();
     }
+    readsByKey.clear();
   }
 
   @Override

@@ -43,6 +43,23 @@ class CountingObjectStoreTest extends ObjectStoreContractTest {
   }
 
   @Test
+  void countsReadsPerKeyPrefix() {
+    store.put("ns/a/seg", bytes("12345"));
+    store.put("ns/b/seg", bytes("12345"));
+    store.get("ns/a/seg");
+    store.getRange("ns/a/seg", 1, 2);
+    store.get("ns/b/seg");
+    store.stat("ns/b/seg");
+
+    assertThat(counting().readsUnder("ns/a/")).isEqualTo(2);
+    assertThat(counting().readsUnder("ns/b/")).isEqualTo(1);
+    assertThat(counting().readsUnder("ns/")).isEqualTo(3);
+    assertThat(counting().readsUnder("other/")).isZero();
+    counting().reset();
+    assertThat(counting().readsUnder("ns/")).isZero();
+  }
+
+  @Test
   void countsFailedCallsAsRoundTrips() {
     assertThatThrownBy(() -> store.get("missing"))
         .isInstanceOf(ObjectNotFoundException.class)

@@ -22,13 +22,22 @@ final class Batch {
   private final Map<String, SinkOperation> operations = new LinkedHashMap<>();
   private final Map<String, Long> operationBytes = new LinkedHashMap<>();
   private final List<Entry> records = new ArrayList<>();
+  private final boolean keepEntries;
   private final long createdAtNanos;
+  private int recordCount;
+  private boolean hasVectors;
   private long firstOffset = -1;
   private long lastOffset = -1;
   private long bytes;
 
-  Batch(long nowNanos) {
+  /**
+   * @param keepEntries whether to keep each record as added (see {@link #entries()}); only needed
+   *     while a namespace's vector dimension may still be set by another writer first, since
+   *     holding records keeps their raw bytes alive
+   */
+  Batch(long nowNanos, boolean keepEntries) {
     this.createdAtNanos = nowNanos;
+    this.keepEntries = keepEntries;
   }
 
   /**
@@ -42,7 +51,11 @@ final class Batch {
       firstOffset = offset;
     }
     lastOffset = offset;
-    records.add(new Entry(record, offset, op));
+    recordCount++;
+    hasVectors |= op.dimension() > 0;
+    if (keepEntries) {
+      records.add(new Entry(record, offset, op));
+    }
     SinkOperation earlier = operations.get(op.id());
     SinkOperation result = earlier == null ? op : fold(earlier, op);
     long size = result.estimatedBytes();
@@ -115,7 +128,16 @@ final class Batch {
   }
 
   boolean isEmpty() {
-    return records.isEmpty();
+    return recordCount == 0;
+  }
+
+  /** Whether {@link #entries()} holds every record added. */
+  boolean keepsEntries() {
+    return keepEntries;
+  }
+
+  boolean hasVectors() {
+    return hasVectors;
   }
 
   /** Distinct documents (the size of the write). */
@@ -125,12 +147,13 @@ final class Batch {
 
   /** Records that went into it, folded ones included. */
   int recordCount() {
-    return records.size();
+    return recordCount;
   }
 
   /** A record as it was added, before folding. */
   record Entry(SinkRecord record, long offset, SinkOperation operation) {}
 
+  /** The records as added, if {@link #keepsEntries()}; empty otherwise. */
   List<Entry> entries() {
     return Collections.unmodifiableList(records);
   }

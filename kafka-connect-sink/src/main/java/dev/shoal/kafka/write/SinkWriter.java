@@ -83,6 +83,7 @@ import org.slf4j.LoggerFactory;
 public final class SinkWriter {
   private static final Logger LOG = LoggerFactory.getLogger(SinkWriter.class);
   private static final long STOP_WAIT_MS = 30_000;
+  private static final long CLOSE_WAIT_MS = 10_000;
 
   private final ShoalSinkConfig config;
   private final Engine engine;
@@ -96,10 +97,15 @@ public final class SinkWriter {
   private final boolean topicIsOriginal;
   private final long flushIntervalNanos;
   private final long tickMs;
+  private final long closeWaitMs;
 
   // Guarded by this.
   private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
   private final Map<NamespacePath, Integer> dimensions = new HashMap<>();
+
+  /** Namespaces whose dimension the engine has (so no other writer can set another one). */
+  private final Set<NamespacePath> dimensionsConfirmed = new HashSet<>();
+
   private final Set<NamespacePath> ensured = new HashSet<>();
   private final Set<CompletableFuture<?>> inFlight = new HashSet<>();
   private final Set<TopicPartition> paused = new LinkedHashSet<>();
@@ -141,6 +147,8 @@ public final class SinkWriter {
     this.topicIsOriginal = transforms == null || transforms.toString().isBlank();
     this.flushIntervalNanos = TimeUnit.MILLISECONDS.toNanos(config.flushIntervalMs());
     this.tickMs = Math.max(5, Math.min(250, config.flushIntervalMs() / 4));
+    // close() runs inside a consumer rebalance: keep it well below the rebalance timeout.
+    this.closeWaitMs = Math.min(CLOSE_WAIT_MS, config.maxPollIntervalMs() / 10);
     this.retryPolicy =
         new RetryPolicy(
             config.retryMax(),
@@ -243,21 +251,47 @@ public final class SinkWriter {
   }
 
   /**
-   * Stops owning partitions: their buffered records are dropped (they were never reported as
-   * committed, so the next owner reads them again) and in-flight writes are left to finish or be
-   * fenced.
+   * Stops owning partitions. What they buffered is written first, for a bounded time (the records
+   * were already read and mapped, and writing them is cheaper than having the next owner read them
+   * again); whatever is still pending after that is dropped: it was never reported as committed, so
+   * the next owner reads it again, and a write of this instance that lands later is either
+   * deduplicated or fenced by the next owner's claim.
    */
-  public synchronized void close(Collection<TopicPartition> revoked) {
-    for (TopicPartition tp : revoked) {
-      PartitionState ps = partitions.remove(tp);
-      if (ps != null) {
-        for (Lane lane : ps.lanes.values()) {
-          retire(lane);
+  public void close(Collection<TopicPartition> revoked) {
+    List<Lane> draining = new ArrayList<>();
+    synchronized (this) {
+      for (TopicPartition tp : revoked) {
+        PartitionState ps = partitions.get(tp);
+        if (ps != null && !ps.fenced) {
+          for (Lane lane : ps.lanes.values()) {
+            seal(lane);
+            draining.add(lane);
+          }
         }
       }
-      paused.remove(tp);
     }
-    metrics.setPausedPartitions(paused.size());
+    long deadline = time.milliseconds() + closeWaitMs;
+    while (!draining.isEmpty() && time.milliseconds() < deadline) {
+      synchronized (this) {
+        draining.removeIf(
+            l -> l.closed || l.idle() || l.exhausted || l.revalidate || fatal != null);
+      }
+      if (!draining.isEmpty()) {
+        time.sleep(2);
+      }
+    }
+    synchronized (this) {
+      for (TopicPartition tp : revoked) {
+        PartitionState ps = partitions.remove(tp);
+        if (ps != null) {
+          for (Lane lane : ps.lanes.values()) {
+            retire(lane);
+          }
+        }
+        paused.remove(tp);
+      }
+      metrics.setPausedPartitions(paused.size());
+    }
   }
 
   /** Marks a lane closed and frees what it buffered (an in-flight batch is freed when it ends). */
@@ -390,7 +424,7 @@ public final class SinkWriter {
       }
     }
     if (lane.open == null) {
-      lane.open = new Batch(time.nanoseconds());
+      lane.open = new Batch(time.nanoseconds(), !dimensionsConfirmed.contains(w.namespace()));
     }
     long before = lane.open.bytes();
     if (lane.open.add(r, offset, op)) {
@@ -535,10 +569,11 @@ public final class SinkWriter {
       dimensionKnown = dimensions.containsKey(ns);
     }
     if (!dimensionKnown) {
-      Integer dim = withRetries("read namespace " + ns, () -> engine.getNamespace(ns).vectorDim());
+      Integer dim = withRetries("read namespace " + ns, () -> dimensionOf(ns));
       if (dim != null) {
         synchronized (this) {
           dimensions.put(ns, dim);
+          dimensionsConfirmed.add(ns);
         }
       }
     }
@@ -637,6 +672,9 @@ public final class SinkWriter {
       lane.inFlight = null;
       release(batch);
       lane.committed = Math.max(lane.committed, batch.lastOffset());
+      if (batch.hasVectors()) {
+        dimensionsConfirmed.add(lane.namespace);
+      }
       if (result.deduplicated()) {
         metrics.recordDeduplicated(batch.recordCount());
       } else {
@@ -692,7 +730,7 @@ public final class SinkWriter {
       }
       return;
     }
-    if (cause instanceof InvalidRequestException && batchHasVectors(batch)) {
+    if (cause instanceof InvalidRequestException && batch.hasVectors() && batch.keepsEntries()) {
       // Most likely another writer pinned the namespace's dimension first: re-check on put.
       lane.revalidate = true;
       lane.lastError = cause;
@@ -713,15 +751,6 @@ public final class SinkWriter {
                 + ": "
                 + cause.getMessage(),
             cause);
-  }
-
-  private static boolean batchHasVectors(Batch batch) {
-    for (Batch.Entry e : batch.entries()) {
-      if (e.operation().dimension() > 0) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Another instance claimed the partition: stop writing it, keep nothing of it. */
@@ -855,7 +884,7 @@ public final class SinkWriter {
     for (Lane lane : lanes) {
       Integer dim;
       try {
-        dim = engine.getNamespace(lane.namespace).vectorDim();
+        dim = dimensionOf(lane.namespace);
       } catch (RuntimeException e) {
         if (isTransient(e)) {
           continue; // try again on the next put
@@ -875,7 +904,8 @@ public final class SinkWriter {
           throwIfFatal();
         }
         dimensions.put(lane.namespace, dim);
-        Batch kept = new Batch(old.createdAtNanos());
+        dimensionsConfirmed.add(lane.namespace);
+        Batch kept = new Batch(old.createdAtNanos(), false);
         int rejected = 0;
         for (Batch.Entry e : old.entries()) {
           int d = e.operation().dimension();
@@ -1069,5 +1099,11 @@ public final class SinkWriter {
   @Override
   public String toString() {
     return "SinkWriter{" + config.connectorName() + "/" + config.taskId() + "}";
+  }
+
+  /** The namespace's pinned dimension from its manifest alone (no documents are loaded). */
+  private Integer dimensionOf(NamespacePath ns) {
+    java.util.OptionalInt dim = engine.vectorDimension(ns);
+    return dim.isPresent() ? dim.getAsInt() : null;
   }
 }

@@ -3,7 +3,6 @@ package dev.shoal.kafka.it;
 import static dev.shoal.kafka.it.ConnectTestSupport.admin;
 import static dev.shoal.kafka.it.ConnectTestSupport.appliedRecords;
 import static dev.shoal.kafka.it.ConnectTestSupport.await;
-import static dev.shoal.kafka.it.ConnectTestSupport.awaitAllCommitted;
 import static dev.shoal.kafka.it.ConnectTestSupport.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,7 +71,7 @@ class WorkerFailureIT {
       WorkerHandle victim = connect.workers().iterator().next();
       connect.removeWorker(victim);
       w.produce(producer, topic, 8_000, 16_000);
-      awaitAllCommitted(admin, "failover", topic, partitions, TIMEOUT);
+      ConnectTestSupport.awaitPositions(admin, reader, "failover", ns, topic, partitions, TIMEOUT);
 
       w.assertSingleNamespace(reader, ns);
       assertThat(appliedRecords(store, ns)).as("records applied").isEqualTo(16_000);

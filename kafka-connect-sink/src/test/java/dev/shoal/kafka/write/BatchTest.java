@@ -34,7 +34,7 @@ class BatchTest {
   }
 
   static Batch batch(SinkOperation... ops) {
-    Batch b = new Batch(0);
+    Batch b = new Batch(0, true);
     long offset = 10;
     for (SinkOperation op : ops) {
       b.add(new SinkRecord("t", 0, null, op.id(), null, null, offset), offset, op);
@@ -80,7 +80,7 @@ class BatchTest {
 
   @Test
   void tracksEstimatedBytesAcrossFolds() {
-    Batch b = new Batch(0);
+    Batch b = new Batch(0, true);
     b.add(new SinkRecord("t", 0, null, "a", null, null, 1), 1, upsert("a", "s", "x".repeat(1000)));
     long big = b.bytes();
     b.add(new SinkRecord("t", 0, null, "a", null, null, 2), 2, upsert("a"));
