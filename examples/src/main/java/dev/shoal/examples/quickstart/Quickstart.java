@@ -253,8 +253,8 @@ public final class Quickstart {
     c.put("tasks.max", Integer.toString(TASKS));
     c.put("topics", TOPIC);
     c.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-    c.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-    c.put("value.converter.schemas.enable", "false");
+    // JSON text: the sink parses it itself, much faster than JsonConverter.
+    c.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
     c.put("shoal.store.uri", storeUri);
     c.put("shoal.namespace", "demo/quickstart/${topic}");
     c.put("shoal.vector.field", "vector");
