@@ -38,6 +38,13 @@ public final class SegmentWriter {
       long minSeq,
       long maxSeq) {}
 
+  /**
+   * Segments with fewer vectors get a flat (exact) vector index: clustering them costs more at
+   * every compaction than it saves at query time, and most of them are young segments that the next
+   * merge replaces.
+   */
+  static final int FLAT_BELOW = 16_384;
+
   private SegmentWriter() {}
 
   /**
@@ -141,7 +148,8 @@ public final class SegmentWriter {
 
     if (withVector > 0) {
       start = out.size();
-      byte[] ann = IvfIndexWriter.builder(metric, dim).build().write(flat);
+      byte[] ann =
+          IvfIndexWriter.builder(metric, dim).flatThreshold(FLAT_BELOW).build().write(flat);
       out.writeBytes(ann, 0, ann.length);
       section(out, sections, SegmentFormat.ANN, start);
     }

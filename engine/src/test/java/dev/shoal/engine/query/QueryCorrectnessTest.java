@@ -224,7 +224,8 @@ class QueryCorrectnessTest {
       }
     }
     List<Document> docs = new ArrayList<>();
-    for (int i = 0; i < 6000; i++) {
+    // More than SegmentWriter.FLAT_BELOW, so the segment gets a clustered index.
+    for (int i = 0; i < 20_000; i++) {
       docs.add(Document.of("d" + i, near(centres[random.nextInt(centres.length)]), Map.of()));
       if (docs.size() == 1000) {
         engine.write(ns, WriteRequest.upsert(docs));
@@ -232,6 +233,16 @@ class QueryCorrectnessTest {
       }
     }
     engine.compact(ns, true);
+    assertThat(
+            engine
+                .query(
+                    ns,
+                    QueryRequest.builder()
+                        .rankBy(new RankBy.Vector(near(centres[0]), false))
+                        .build())
+                .performance()
+                .segmentsSearched())
+        .isEqualTo(1);
     double hits = 0;
     int total = 0;
     for (int q = 0; q < 30; q++) {
