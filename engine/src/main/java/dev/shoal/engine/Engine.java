@@ -231,7 +231,10 @@ public final class Engine implements AutoCloseable {
    * @throws NamespaceExistsException if the target exists
    */
   public NamespaceInfo branch(NamespacePath source, NamespacePath target) {
-    return info(target, branching.branch(source, target));
+    Manifest m = branching.branch(source, target);
+    // If the source is in memory, so is the branch: no snapshot build, constant time.
+    snapshots.adopt(target, m, source);
+    return info(target, m);
   }
 
   /** Creates {@code target} (in the same project) as a physically independent copy. */
