@@ -534,6 +534,10 @@ public final class Engine implements AutoCloseable {
     /**
      * Runs background work (head updates, manifest expiry, compaction) on this executor instead of
      * the engine's own threads; tests pass a direct executor to make it deterministic.
+     *
+     * <p>Tasks are handed over from commit threads, so with {@link EngineConfig#autoCompact()} on
+     * the executor must run them on other threads: a direct executor would run the compaction on
+     * the commit thread, where its own commit waits behind the commit that scheduled it, for ever.
      */
     public Builder backgroundExecutor(Executor value) {
       backgroundExecutor = requireNonNull(value, "backgroundExecutor is null");
