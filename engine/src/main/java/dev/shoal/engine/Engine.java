@@ -26,9 +26,11 @@ import dev.shoal.engine.query.QueryRequest;
 import dev.shoal.engine.query.QueryResult;
 import dev.shoal.engine.storage.ObjectStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -36,7 +38,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -66,6 +70,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Engine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+  // An explicit compaction waits this long for one already running (say, in the background).
+  private static final Duration EXPLICIT_COMPACTION_WAIT = Duration.ofMinutes(2);
 
   private final ObjectStore store;
   private final boolean ownsStore;
@@ -73,6 +79,7 @@ public final class Engine implements AutoCloseable {
   private final Clock clock;
   private final ExecutorService ownedCommitExecutor;
   private final ExecutorService ownedBackgroundExecutor;
+  private final ExecutorService ownedIoExecutor;
   private final Executor background;
   private final MemoryCache memoryCache;
   private final ObjectCache objectCache;
@@ -102,7 +109,12 @@ public final class Engine implements AutoCloseable {
             config.diskCacheDir() == null
                 ? null
                 : new DiskCache(config.diskCacheDir(), config.diskCacheBytes()));
-    this.snapshots = new SnapshotLoader(objectCache, memoryCache);
+    ThreadPoolExecutor io =
+        new ThreadPoolExecutor(
+            16, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads("shoal-io"));
+    io.allowCoreThreadTimeOut(true);
+    this.ownedIoExecutor = io;
+    this.snapshots = new SnapshotLoader(objectCache, memoryCache, ownedIoExecutor);
     ManifestStore manifests =
         new ManifestStore(store, clock, config.manifestRetention(), config.minRetainedVersions());
     RefTableStore refs = new RefTableStore(store, clock, config.manifestRetention());
@@ -183,6 +195,18 @@ public final class Engine implements AutoCloseable {
     return info(ns, namespaces.current(ns, Consistency.STRONG));
   }
 
+  /**
+   * The vector dimension a namespace has pinned, or empty before its first vector. Reads only the
+   * newest manifest (unlike {@link #getNamespace}, which loads the namespace's documents), so
+   * writers can check records before sending them.
+   *
+   * @throws NamespaceNotFoundException if it does not exist
+   */
+  public OptionalInt vectorDimension(NamespacePath ns) {
+    Integer dim = namespaces.current(ns, Consistency.STRONG).vectorDim();
+    return dim == null ? OptionalInt.empty() : OptionalInt.of(dim);
+  }
+
   /** Whether the namespace exists now. */
   public boolean namespaceExists(NamespacePath ns) {
     try {
@@ -244,10 +268,11 @@ public final class Engine implements AutoCloseable {
 
   /**
    * Compacts a namespace now: folds WAL batches into segments and merges segments when the
-   * thresholds say so, or everything into one segment with {@code force}.
+   * thresholds say so, or everything into one segment with {@code force}. If another compaction of
+   * the namespace is running, waits for it (up to two minutes) first.
    */
   public CompactionReport compact(NamespacePath ns, boolean force) {
-    return compactor.compact(ns, force);
+    return compactor.compact(ns, force, EXPLICIT_COMPACTION_WAIT);
   }
 
   /**
@@ -261,7 +286,14 @@ public final class Engine implements AutoCloseable {
   /** Loads a namespace into the caches ahead of queries. */
   public CompletableFuture<Void> warm(NamespacePath ns) {
     Manifest m = namespaces.current(ns, Consistency.STRONG);
-    return CompletableFuture.runAsync(() -> snapshots.load(ns, m), background);
+    return CompletableFuture.runAsync(() -> warmIndexes(snapshots.load(ns, m)), background);
+  }
+
+  /** Decodes the vector indexes, which segments otherwise decode on their first search. */
+  private static void warmIndexes(NamespaceSnapshot snapshot) {
+    for (NamespaceSnapshot.SegmentView v : snapshot.segments()) {
+      v.segment().ann();
+    }
   }
 
   /**
@@ -272,6 +304,7 @@ public final class Engine implements AutoCloseable {
     Manifest m = namespaces.current(ns, Consistency.STRONG);
     pins.pin(ns);
     snapshots.pin(ns, m);
+    warmIndexes(snapshots.load(ns, m));
   }
 
   /** Undoes {@link #pin}. */
@@ -289,7 +322,9 @@ public final class Engine implements AutoCloseable {
       background.execute(
           () -> {
             try {
-              snapshots.pin(ns, namespaces.current(ns, Consistency.STRONG));
+              Manifest m = namespaces.current(ns, Consistency.STRONG);
+              snapshots.pin(ns, m);
+              warmIndexes(snapshots.load(ns, m));
             } catch (RuntimeException e) {
               LOG.warn("Cannot warm pinned namespace {}: {}", ns, e.toString());
             }
@@ -329,7 +364,7 @@ public final class Engine implements AutoCloseable {
     while (true) {
       int seen = requests.get();
       try {
-        compactor.compact(ns, false);
+        compactor.compact(ns, false, Duration.ZERO);
       } catch (NamespaceNotFoundException e) {
         // deleted meanwhile
       } catch (RuntimeException e) {
@@ -359,7 +394,8 @@ public final class Engine implements AutoCloseable {
         m.labels(),
         m.createdAtMillis(),
         m.updatedAtMillis(),
-        snapshots.isPinned(ns) || pins.contains(ns));
+        snapshots.isPinned(ns) || pins.contains(ns),
+        TextAnalyzerOptions.fromMap(m.textAnalyzer()).toMap());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -463,13 +499,17 @@ public final class Engine implements AutoCloseable {
   /** Stops the engine's threads (after running queued commits) and closes the store if owned. */
   @Override
   public void close() {
-    ownedCommitExecutor.shutdown();
+    // Background work (compactions) commits through the commit threads: stop it first.
     ownedBackgroundExecutor.shutdown();
     try {
+      ownedBackgroundExecutor.awaitTermination(60, TimeUnit.SECONDS);
+      ownedCommitExecutor.shutdown();
       ownedCommitExecutor.awaitTermination(30, TimeUnit.SECONDS);
-      ownedBackgroundExecutor.awaitTermination(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      ownedCommitExecutor.shutdown();
+      ownedIoExecutor.shutdown();
     }
     if (ownsStore) {
       store.close();

@@ -13,6 +13,7 @@ import java.util.Map;
  * @param bytes bytes of the objects the version references
  * @param vectorDim the pinned dimension, or null before the first vector
  * @param parent the namespace it was branched from, or null
+ * @param textAnalyzer how text fields are analyzed: {@code stop_words} and {@code stemming}
  */
 public record NamespaceInfo(
     String org,
@@ -30,4 +31,5 @@ public record NamespaceInfo(
     Map<String, String> labels,
     long createdAtMs,
     long updatedAtMs,
-    boolean pinned) {}
+    boolean pinned,
+    Map<String, Object> textAnalyzer) {}

@@ -55,6 +55,16 @@ class EngineWriteTest {
   }
 
   @Test
+  void vectorDimensionIsReadFromTheManifest() {
+    engine.write(ns, WriteRequest.upsert(List.of(doc("a", null, Map.of()))));
+    assertThat(engine.vectorDimension(ns)).isEmpty();
+    engine.write(ns, WriteRequest.upsert(List.of(doc("b", new float[] {1, 0, 0}, Map.of()))));
+    assertThat(engine.vectorDimension(ns)).hasValue(3);
+    assertThatThrownBy(() -> engine.vectorDimension(ns.sibling("missing")))
+        .isInstanceOf(NamespaceNotFoundException.class);
+  }
+
+  @Test
   void patchMergesAttributesAndNullRemovesThem() {
     engine.write(
         ns, WriteRequest.upsert(List.of(doc("a", null, Map.of("lang", "en", "year", 2024)))));

@@ -3,6 +3,10 @@ package dev.shoal.engine.cache;
 import dev.shoal.engine.segment.Segment;
 import dev.shoal.engine.storage.ObjectStore;
 import dev.shoal.engine.wal.WalBatch;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 
@@ -10,7 +14,7 @@ import java.util.function.BiFunction;
  * Reads immutable objects through the cache tiers: decoded in memory, raw on the local disk, then
  * the object store. Counts hits, misses and bytes fetched per tier.
  *
- * <p>Thread-safe. Concurrent loads of one object are coalesced by the memory tier.
+ * <p>Thread-safe. Concurrent loads of one object share one fetch.
  */
 public final class ObjectCache {
   private record Decoded<T>(T value, long weightBytes) implements MemoryCache.Weighted {}
@@ -19,6 +23,7 @@ public final class ObjectCache {
 
   private final ObjectStore store;
   private final MemoryCache memory;
+  private final Map<Key, CompletableFuture<Decoded<?>>> loading = new ConcurrentHashMap<>();
   private final DiskCache disk;
   private final AtomicLong memoryHits = new AtomicLong();
   private final AtomicLong memoryMisses = new AtomicLong();
@@ -39,49 +44,79 @@ public final class ObjectCache {
     this.disk = disk;
   }
 
+  /** A decoded WAL batch, cached in memory by key. */
   public WalBatch walBatch(String key) {
-    return load("wal", key, ObjectCache::decodeWal).value();
-  }
-
-  public Segment segment(String key) {
-    return load("segment", key, this::decodeSegment).value();
+    return load("wal", key, true, ObjectCache::decodeWal).value();
   }
 
   private static Decoded<WalBatch> decodeWal(String key, byte[] bytes) {
     return new Decoded<>(WalBatch.decode(key, bytes), 2L * bytes.length + 64);
   }
 
-  private Decoded<Segment> decodeSegment(String key, byte[] bytes) {
-    Segment s = Segment.decode(key, bytes, this::range);
-    return new Decoded<>(s, s.weightBytes());
+  /**
+   * A decoded segment, from the disk tier or the store. Not kept in memory here: the namespace
+   * snapshots that use a segment hold it (and are weighed with it), so its memory is accounted
+   * exactly once per snapshot and released with the last one.
+   */
+  public Segment segment(String key) {
+    return load(
+            "segment",
+            key,
+            false,
+            (k, bytes) -> {
+              Segment s = Segment.decode(k, bytes, this::range);
+              return new Decoded<>(s, s.weightBytes());
+            })
+        .value();
   }
 
+  @SuppressWarnings("unchecked")
   private <T> Decoded<T> load(
-      String kind, String key, BiFunction<String, byte[], Decoded<T>> decode) {
+      String kind, String key, boolean keep, BiFunction<String, byte[], Decoded<T>> decode) {
     Key cacheKey = new Key(kind, key);
-    Decoded<T> hit = memory.getIfPresent(cacheKey);
-    if (hit != null) {
-      memoryHits.incrementAndGet();
-      return hit;
+    if (keep) {
+      Decoded<T> hit = memory.getIfPresent(cacheKey);
+      if (hit != null) {
+        memoryHits.incrementAndGet();
+        return hit;
+      }
     }
     memoryMisses.incrementAndGet();
-    return memory.get(cacheKey, k -> decode.apply(key, raw(key)));
+    // Load outside the cache's own lock (a long load inside a Caffeine computation blocks other
+    // keys hashed nearby); concurrent loads of one key still share a single fetch.
+    CompletableFuture<Decoded<?>> mine = new CompletableFuture<>();
+    CompletableFuture<Decoded<?>> inFlight = loading.putIfAbsent(cacheKey, mine);
+    if (inFlight != null) {
+      try {
+        return (Decoded<T>) inFlight.join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException re ? re : e;
+      }
+    }
+    try {
+      Decoded<T> loaded = decode.apply(key, raw(key));
+      if (keep) {
+        memory.put(cacheKey, loaded);
+      }
+      mine.complete(loaded);
+      return loaded;
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      loading.remove(cacheKey, mine);
+    }
   }
 
   /**
-   * Keeps decoded objects in memory regardless of eviction (pinned namespaces): the WAL batches of
-   * these keys, loaded now if needed, and these already decoded segments.
-   *
-   * <p>What is pinned is the value in hand, never a second lookup: an entry the evicting cache
-   * dropped meanwhile (under pressure, or at once when it weighs more than the budget) is pinned
-   * all the same.
+   * Keeps the decoded WAL batches of these keys in memory regardless of eviction (pinned
+   * namespaces; their segments are held by their pinned snapshot); keys not loaded yet are loaded
+   * now.
    */
-  public void pin(Iterable<String> walKeys, Iterable<Segment> segments) {
+  public void pin(Iterable<String> walKeys) {
     for (String k : walKeys) {
-      memory.pin(new Key("wal", k), load("wal", k, ObjectCache::decodeWal));
-    }
-    for (Segment s : segments) {
-      memory.pin(new Key("segment", s.key()), new Decoded<>(s, s.weightBytes()));
+      // Pin the value in hand: the evicting cache may already have dropped it again.
+      memory.pin(new Key("wal", k), load("wal", k, true, ObjectCache::decodeWal));
     }
   }
 
@@ -89,7 +124,6 @@ public final class ObjectCache {
   public void unpin(Iterable<String> keys) {
     for (String k : keys) {
       memory.unpin(new Key("wal", k));
-      memory.unpin(new Key("segment", k));
     }
   }
 
@@ -113,6 +147,21 @@ public final class ObjectCache {
       case 1 -> "warm";
       default -> "cold";
     };
+  }
+
+  /**
+   * Runs a load on another thread and carries the tier it reached back to the calling thread's
+   * temperature (call {@link #carryTier} with the result on the caller).
+   */
+  public static int trackTier(Runnable load) {
+    resetTier();
+    load.run();
+    return TIER.get()[0];
+  }
+
+  /** Merges a tier reached on another thread into this thread's temperature. */
+  public static void carryTier(int tier) {
+    reached(tier);
   }
 
   private static void reached(int tier) {
@@ -161,7 +210,6 @@ public final class ObjectCache {
   /** Forgets an object everywhere (it was deleted). */
   public void invalidate(String key) {
     memory.invalidate(new Key("wal", key));
-    memory.invalidate(new Key("segment", key));
     if (disk != null) {
       disk.invalidate(key);
     }

@@ -104,9 +104,10 @@ public final class Compactor {
   /**
    * Compacts a namespace if due (or always, with {@code force}).
    *
+   * @param waitForLease how long to wait for another compactor of the namespace to finish
    * @throws NamespaceNotFoundException if the namespace does not exist
    */
-  public CompactionReport compact(NamespacePath ns, boolean force) {
+  public CompactionReport compact(NamespacePath ns, boolean force, Duration waitForLease) {
     long started = clock.millis();
     Manifest m = namespaces.current(ns, Consistency.STRONG);
     Plan plan = plan(m, force);
@@ -115,6 +116,16 @@ public final class Compactor {
           snapshots.load(ns, m).liveCount(), m.version(), "below the compaction thresholds");
     }
     CompactionLease.Held held = lease.tryAcquire(ns, owner);
+    long deadline = System.nanoTime() + waitForLease.toNanos();
+    while (held == null && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      held = lease.tryAcquire(ns, owner);
+    }
     if (held == null) {
       return CompactionReport.skipped(
           snapshots.load(ns, m).liveCount(), m.version(), "another compactor holds the lease");
@@ -148,8 +159,7 @@ public final class Compactor {
       } else {
         if (plan.mergeFrom() >= 0) {
           merged =
-              writeSegment(
-                  ns, merge(m.segments(), plan), mergeLevel(m.segments(), plan), m, written);
+              writeSegment(ns, merge(snapshot, plan), mergeLevel(m.segments(), plan), m, written);
           segmentBytes += merged.bytes();
           newRefs.add(merged);
         }
@@ -331,18 +341,19 @@ public final class Compactor {
     return false;
   }
 
-  /** Merges a run of segments; the newest entry per id wins. */
-  private List<SegmentEntry> merge(List<SegmentRef> refs, Plan plan) {
+  /** Merges a run of the snapshot's segments; the newest entry per id wins. */
+  private static List<SegmentEntry> merge(NamespaceSnapshot snapshot, Plan plan) {
+    List<NamespaceSnapshot.SegmentView> views = snapshot.segments();
     List<Segment> run = new ArrayList<>();
     List<List<SegmentEntry>> runEntries = new ArrayList<>();
     for (int i = plan.mergeFrom(); i < plan.mergeTo(); i++) {
-      Segment s = snapshots.segment(refs.get(i).key());
+      Segment s = views.get(i).segment();
       run.add(s);
       runEntries.add(s.entries());
     }
     List<Segment> older = new ArrayList<>();
     for (int i = 0; i < plan.mergeFrom(); i++) {
-      older.add(snapshots.segment(refs.get(i).key()));
+      older.add(views.get(i).segment());
     }
     // k-way merge by id; on equal ids the newest segment (highest index) wins.
     record Cursor(int segment, int ord) {}

@@ -36,6 +36,7 @@ public final class NamespaceSnapshot implements MemoryCache.Weighted {
   private final Map<String, TailEntry> tail;
   private final long liveCount;
   private final long weightBytes;
+  private final long tailWeightBytes;
   private final int walBatchesFolded;
   private volatile TailView tailView;
 
@@ -49,6 +50,7 @@ public final class NamespaceSnapshot implements MemoryCache.Weighted {
     this.segments = List.copyOf(segments);
     this.tail = Collections.unmodifiableMap(tail);
     this.walBatchesFolded = walBatchesFolded;
+    this.tailWeightBytes = tailWeightBytes;
     long live = 0;
     for (TailEntry e : tail.values()) {
       if (e.document() != null) {
@@ -58,9 +60,7 @@ public final class NamespaceSnapshot implements MemoryCache.Weighted {
     long weight = tailWeightBytes;
     for (SegmentView s : segments) {
       live += s.liveCount();
-      // The snapshot keeps its segments reachable for as long as it is cached, whether or not the
-      // cache still holds them under their own keys, so it is weighed with them. While both are
-      // cached a segment counts twice: the estimate may run over the heap, never under it.
+      // The snapshot holds its decoded segments: they are weighed here, and only here.
       weight += 8L * s.live().length + 64 + s.segment().weightBytes();
     }
     this.liveCount = live;
@@ -82,6 +82,7 @@ public final class NamespaceSnapshot implements MemoryCache.Weighted {
     this.walBatchesFolded = same.walBatchesFolded;
     this.liveCount = same.liveCount;
     this.weightBytes = same.weightBytes;
+    this.tailWeightBytes = same.tailWeightBytes;
     this.tailView = same.tailView;
   }
 
@@ -160,6 +161,11 @@ public final class NamespaceSnapshot implements MemoryCache.Weighted {
 
   Map<String, TailEntry> tail() {
     return tail;
+  }
+
+  /** Estimated heap of the tail alone (documents and their map entries). */
+  long tailWeightBytes() {
+    return tailWeightBytes;
   }
 
   int walBatchesFolded() {

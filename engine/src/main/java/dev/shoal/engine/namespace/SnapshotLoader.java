@@ -14,16 +14,20 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
  * Builds {@link NamespaceSnapshot}s from manifests, through the cache tiers.
  *
- * <p>Decoded WAL batches and segments are cached by object key (they are immutable), so are the
- * live sets of segments (which depend only on the newer segments), and the newest snapshot of each
- * namespace: a version that only appended WAL batches is built from the previous snapshot plus the
- * new batches. One build per namespace runs at a time (a per-namespace monitor), so a burst of
- * queries after a commit builds the new snapshot once.
+ * <p>Decoded WAL batches are cached by object key (they are immutable), so are the live sets of
+ * segments (which depend only on the newer segments), and the newest snapshot of each namespace,
+ * which holds its decoded segments and is weighed with them; a new version reuses the segments of
+ * the previous one: a version that only appended WAL batches is built from the previous snapshot
+ * plus the new batches. One build per namespace runs at a time (a per-namespace monitor), so a
+ * burst of queries after a commit builds the new snapshot once.
  *
  * <p>Thread-safe.
  */
@@ -41,13 +45,19 @@ public final class SnapshotLoader {
 
   private final ObjectCache objects;
   private final MemoryCache cache;
+  private final Executor io;
   private final Map<NamespacePath, Object> buildLocks = new ConcurrentHashMap<>();
   // Pinned namespaces and the object keys pinned for each.
   private final Map<NamespacePath, java.util.Set<String>> pinned = new ConcurrentHashMap<>();
 
-  public SnapshotLoader(ObjectCache objects, MemoryCache cache) {
+  /**
+   * @param io runs object loads in parallel, so that a cold snapshot costs one round of reads
+   *     however many segments and batches it has
+   */
+  public SnapshotLoader(ObjectCache objects, MemoryCache cache, Executor io) {
     this.objects = objects;
     this.cache = cache;
+    this.io = io;
   }
 
   /** The snapshot of exactly this manifest version. */
@@ -104,9 +114,7 @@ public final class SnapshotLoader {
     java.util.Set<String> keys = new java.util.HashSet<>(s.manifest().liveObjectKeys());
     List<String> wal = new ArrayList<>();
     s.manifest().wal().forEach(w -> wal.add(w.key()));
-    List<Segment> segs = new ArrayList<>();
-    s.segments().forEach(v -> segs.add(v.segment()));
-    objects.pin(wal, segs);
+    objects.pin(wal);
     cache.pin(new SnapshotKey(ns), s);
     java.util.Set<String> old = pinned.put(ns, keys);
     if (old != null) {
@@ -155,9 +163,47 @@ public final class SnapshotLoader {
     return objects.walBatch(key);
   }
 
-  /** A decoded segment. */
-  public Segment segment(String key) {
-    return objects.segment(key);
+  /**
+   * Loads, in parallel, the segments of a manifest not in {@code segments} yet (adding them) and
+   * its WAL batches from {@code walFrom} not in memory yet.
+   */
+  private void prefetch(Manifest manifest, int walFrom, Map<String, Segment> segments) {
+    List<CompletableFuture<Integer>> loads = new ArrayList<>();
+    for (SegmentRef ref : manifest.segments()) {
+      if (!segments.containsKey(ref.key())) {
+        loads.add(
+            CompletableFuture.supplyAsync(
+                () ->
+                    ObjectCache.trackTier(
+                        () -> {
+                          Segment s = objects.segment(ref.key());
+                          synchronized (segments) {
+                            segments.put(ref.key(), s);
+                          }
+                        }),
+                io));
+      }
+    }
+    for (int i = walFrom; i < manifest.wal().size(); i++) {
+      String key = manifest.wal().get(i).key();
+      if (!objects.inMemory("wal", key)) {
+        loads.add(
+            CompletableFuture.supplyAsync(
+                () -> ObjectCache.trackTier(() -> objects.walBatch(key)), io));
+      }
+    }
+    if (!loads.isEmpty()) {
+      try {
+        for (CompletableFuture<Integer> load : loads) {
+          ObjectCache.carryTier(load.join());
+        }
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException re) {
+          throw re;
+        }
+        throw e;
+      }
+    }
   }
 
   private NamespaceSnapshot build(Manifest manifest, NamespaceSnapshot previous) {
@@ -166,9 +212,13 @@ public final class SnapshotLoader {
     List<NamespaceSnapshot.SegmentView> views;
     if (sameSegments && extendsWal(manifest, previous)) {
       views = new ArrayList<>(previous.segments());
+      prefetch(manifest, previous.walBatchesFolded(), new HashMap<>(segmentsOf(previous)));
     } else {
-      views = baseViews(manifest.segments());
+      // Segments the previous version already decoded are reused (they are immutable).
+      Map<String, Segment> segments = segmentsOf(previous);
       previous = null;
+      prefetch(manifest, 0, segments);
+      views = baseViews(manifest.segments(), segments);
     }
     Map<String, TailEntry> tail;
     int start;
@@ -176,7 +226,7 @@ public final class SnapshotLoader {
     if (previous != null) {
       tail = new HashMap<>(previous.tail());
       start = previous.walBatchesFolded();
-      weight = previous.weightBytes();
+      weight = previous.tailWeightBytes();
     } else {
       tail = new HashMap<>();
       start = 0;
@@ -197,13 +247,23 @@ public final class SnapshotLoader {
     return new NamespaceSnapshot(manifest, views, tail, wal.size(), weight);
   }
 
+  private static Map<String, Segment> segmentsOf(NamespaceSnapshot snapshot) {
+    Map<String, Segment> out = new HashMap<>();
+    if (snapshot != null) {
+      for (NamespaceSnapshot.SegmentView v : snapshot.segments()) {
+        out.put(v.segment().key(), v.segment());
+      }
+    }
+    return out;
+  }
+
   /** Segment views with the live sets that newer segments leave (cached per segment set). */
-  private List<NamespaceSnapshot.SegmentView> baseViews(List<SegmentRef> refs) {
+  private List<NamespaceSnapshot.SegmentView> baseViews(
+      List<SegmentRef> refs, Map<String, Segment> loaded) {
     List<NamespaceSnapshot.SegmentView> views = new ArrayList<>(refs.size());
-    // Load every segment first: a cache loader must not use the cache itself.
     List<Segment> segments = new ArrayList<>(refs.size());
     for (SegmentRef ref : refs) {
-      segments.add(segment(ref.key()));
+      segments.add(loaded.get(ref.key()));
     }
     for (int i = 0; i < refs.size(); i++) {
       Segment s = segments.get(i);

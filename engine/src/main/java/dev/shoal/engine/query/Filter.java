@@ -8,7 +8,6 @@ import dev.shoal.engine.model.Document;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -363,10 +362,6 @@ public sealed interface Filter {
         flags |= Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
       }
       return Pattern.compile(re.toString(), flags);
-    }
-
-    static String lower(String s) {
-      return s.toLowerCase(Locale.ROOT);
     }
   }
 }

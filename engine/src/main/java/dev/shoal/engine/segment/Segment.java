@@ -53,7 +53,9 @@ public final class Segment implements MemoryCache.Weighted {
   private final int[] vectorRow; // entry ordinal -> vector ordinal, or -1
   private final int[] vectorEntry; // vector ordinal -> entry ordinal
   private final long vectorsOffset; // where the raw floats start in the object
-  private final IvfIndex ann;
+  // Loaded on first use: compaction and writers never search, and decoding costs CPU.
+  private volatile IvfIndex ann;
+  private byte[] annBytes; // guarded by this; dropped once decoded
   private final Map<String, TextIndexReader> text;
   private final SparseIndexReader sparse;
   private final byte[] stored;
@@ -137,12 +139,7 @@ public final class Segment implements MemoryCache.Weighted {
       }
     }
     int[] annSection = sections.get(SegmentFormat.ANN);
-    ann =
-        annSection == null
-            ? null
-            : IvfIndex.load(
-                RangeReader.of(ByteBuffer.wrap(data, annSection[0], annSection[1])),
-                key + "#" + SegmentFormat.ANN);
+    annBytes = annSection == null ? null : copy(data, sections, SegmentFormat.ANN);
 
     Map<String, TextIndexReader> textIndexes = new TreeMap<>();
     for (String field : textFields) {
@@ -184,8 +181,8 @@ public final class Segment implements MemoryCache.Weighted {
         }
       }
     }
-    if (ann != null) {
-      w += ann.heapBytes();
+    if (annBytes != null) {
+      w += annBytes.length; // about the decoded index's size (vectors, codes, ordinals)
     }
     for (TextIndexReader t : text.values()) {
       w += t.ramBytesUsed();
@@ -311,9 +308,27 @@ public final class Segment implements MemoryCache.Weighted {
     return columns;
   }
 
-  /** The vector index, or null if no entry has a vector. Its ordinals are vector ordinals. */
+  /**
+   * The vector index, or null if no entry has a vector. Its ordinals are vector ordinals. Decoded
+   * on first use.
+   */
   public IvfIndex ann() {
-    return ann;
+    IvfIndex index = ann;
+    if (index == null) {
+      synchronized (this) {
+        index = ann;
+        if (index == null && annBytes != null) {
+          try {
+            index = IvfIndex.load(RangeReader.of(annBytes), key + "#" + SegmentFormat.ANN);
+          } catch (FormatException | IndexOutOfBoundsException | IllegalArgumentException e) {
+            throw new CorruptObjectException(key, e.getMessage(), e);
+          }
+          ann = index;
+          annBytes = null;
+        }
+      }
+    }
+    return index;
   }
 
   /** The entry ordinal of a vector ordinal. */

@@ -102,7 +102,11 @@ public final class S3ObjectStore implements ObjectStore {
             ? StaticCredentialsProvider.create(
                 AwsBasicCredentials.create(options.s3AccessKeyId(), options.s3SecretAccessKey()))
             : DefaultCredentialsProvider.builder().build();
-    this.httpClient = ApacheHttpClient.builder().build();
+    this.httpClient =
+        ApacheHttpClient.builder()
+            .connectionMaxIdleTime(options.s3ConnectionMaxIdleTime())
+            .useIdleConnectionReaper(true)
+            .build();
     S3Client retrying = null;
     try {
       retrying = buildClient(options, region, null);

@@ -22,6 +22,9 @@ import java.util.Locale;
  *     default credentials chain
  * @param s3SecretAccessKey see {@code s3AccessKeyId}; {@link #toString()} masks it
  * @param s3ApiCallTimeout the most one S3 call may take, retries included
+ * @param s3ConnectionMaxIdleTime how long a pooled HTTP connection may stay idle before it is
+ *     closed; keep it below the server's own idle timeout, or requests on a connection the server
+ *     already closed fail ("broken pipe")
  * @param verifyConditionalWrites whether opening an S3 store checks that the endpoint honours
  *     {@code If-None-Match: *} (see {@link S3ObjectStore#verifyConditionalWrites()})
  */
@@ -33,9 +36,11 @@ public record StoreOptions(
     String s3AccessKeyId,
     String s3SecretAccessKey,
     Duration s3ApiCallTimeout,
+    Duration s3ConnectionMaxIdleTime,
     boolean verifyConditionalWrites) {
 
   public static final Duration DEFAULT_S3_API_CALL_TIMEOUT = Duration.ofMinutes(2);
+  public static final Duration DEFAULT_S3_CONNECTION_MAX_IDLE_TIME = Duration.ofSeconds(10);
 
   /**
    * @throws IllegalArgumentException if the URI cannot be parsed, only one of the S3 credentials is
@@ -46,6 +51,10 @@ public record StoreOptions(
     requireNonNull(s3ApiCallTimeout, "s3ApiCallTimeout is null");
     if (s3ApiCallTimeout.isNegative() || s3ApiCallTimeout.isZero()) {
       throw invalid(uri, "s3ApiCallTimeout must be positive: " + s3ApiCallTimeout);
+    }
+    requireNonNull(s3ConnectionMaxIdleTime, "s3ConnectionMaxIdleTime is null");
+    if (s3ConnectionMaxIdleTime.isNegative() || s3ConnectionMaxIdleTime.isZero()) {
+      throw invalid(uri, "s3ConnectionMaxIdleTime must be positive: " + s3ConnectionMaxIdleTime);
     }
     if ((s3AccessKeyId == null) != (s3SecretAccessKey == null)) {
       throw invalid(
@@ -81,6 +90,7 @@ public record StoreOptions(
         .s3AccessKeyId(s3AccessKeyId)
         .s3SecretAccessKey(s3SecretAccessKey)
         .s3ApiCallTimeout(s3ApiCallTimeout)
+        .s3ConnectionMaxIdleTime(s3ConnectionMaxIdleTime)
         .verifyConditionalWrites(verifyConditionalWrites);
   }
 
@@ -104,6 +114,8 @@ public record StoreOptions(
         + (s3SecretAccessKey == null ? null : "****")
         + ", s3ApiCallTimeout="
         + s3ApiCallTimeout
+        + ", s3ConnectionMaxIdleTime="
+        + s3ConnectionMaxIdleTime
         + ", verifyConditionalWrites="
         + verifyConditionalWrites
         + "]";
@@ -122,6 +134,7 @@ public record StoreOptions(
     private String s3AccessKeyId;
     private String s3SecretAccessKey;
     private Duration s3ApiCallTimeout = DEFAULT_S3_API_CALL_TIMEOUT;
+    private Duration s3ConnectionMaxIdleTime = DEFAULT_S3_CONNECTION_MAX_IDLE_TIME;
     private boolean verifyConditionalWrites = true;
 
     private Builder(String uri) {
@@ -206,6 +219,16 @@ public record StoreOptions(
       return this;
     }
 
+    public Builder s3ConnectionMaxIdleTime(Duration idle) {
+      requireNonNull(idle, "idle is null");
+      if (idle.isNegative() || idle.isZero()) {
+        throw new IllegalArgumentException(
+            "Invalid s3ConnectionMaxIdleTime: not positive: " + idle);
+      }
+      this.s3ConnectionMaxIdleTime = idle;
+      return this;
+    }
+
     public Builder verifyConditionalWrites(boolean verify) {
       this.verifyConditionalWrites = verify;
       return this;
@@ -224,6 +247,7 @@ public record StoreOptions(
           s3AccessKeyId,
           s3SecretAccessKey,
           s3ApiCallTimeout,
+          s3ConnectionMaxIdleTime,
           verifyConditionalWrites);
     }
   }

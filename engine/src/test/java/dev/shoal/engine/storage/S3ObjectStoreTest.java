@@ -317,6 +317,13 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
     public PutObjectResponse putBlob(PutObjectRequest request, InputStream content) {
       if (request.ifNoneMatch() != null
           && conflictsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        // Read the body first, as S3 does: answering before it is read makes the server close the
+        // connection under the client's upload ("broken pipe"), which is not what is tested here.
+        try {
+          content.readAllBytes();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
         throw s3Error(409, "ConditionalRequestConflict");
       }
       return super.putBlob(request, content);

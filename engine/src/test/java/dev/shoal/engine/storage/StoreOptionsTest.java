@@ -58,7 +58,7 @@ class StoreOptionsTest {
         .isEqualTo(
             "StoreOptions[uri=s3://bucket, s3Endpoint=null, s3Region=null, s3PathStyle=false,"
                 + " s3AccessKeyId=AKIA-ID, s3SecretAccessKey=****, s3ApiCallTimeout=PT2M,"
-                + " verifyConditionalWrites=true]");
+                + " s3ConnectionMaxIdleTime=PT10S, verifyConditionalWrites=true]");
   }
 
   @Test

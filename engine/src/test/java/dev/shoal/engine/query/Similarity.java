@@ -2,15 +2,18 @@ package dev.shoal.engine.query;
 
 import dev.shoal.engine.model.DistanceMetric;
 
-/** Scores of dense vectors where higher is better, for every metric (see API.md). */
-public final class Similarity {
+/**
+ * Reference scores of dense vectors in double precision, where higher is better for every metric
+ * (see API.md): what the engine's float kernels are checked against.
+ */
+final class Similarity {
   private Similarity() {}
 
   /**
    * Cosine similarity, negative squared euclidean distance, or dot product. A zero vector has
    * cosine similarity 0 with everything.
    */
-  public static double score(DistanceMetric metric, float[] query, float[] doc) {
+  static double score(DistanceMetric metric, float[] query, float[] doc) {
     switch (metric) {
       case COSINE:
         {

@@ -1,0 +1,145 @@
+package dev.shoal.flink.table;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shoal.engine.Consistency;
+import dev.shoal.engine.Engine;
+import dev.shoal.engine.model.Document;
+import dev.shoal.engine.model.NamespacePath;
+import dev.shoal.flink.internal.S3Settings;
+import dev.shoal.flink.internal.StoreUri;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.DataTypes;
+import org.apache.flink.table.api.Schema;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.connector.ChangelogMode;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.types.Row;
+import org.apache.flink.types.RowKind;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code INSERT INTO} a {@code 'connector' = 'shoal'} table from a changelog. */
+class ShoalTableSinkIT {
+  private static final NamespacePath NS = NamespacePath.parse("acme/search/sql");
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
+
+  @TempDir Path store;
+
+  @Test
+  void insertIntoAShoalTableAppliesTheChangelog() throws Exception {
+    String uri = store.toUri().toString();
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(1);
+    env.enableCheckpointing(100);
+    StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
+
+    TypeInformation<Row> type =
+        Types.ROW_NAMED(
+            new String[] {"id", "vector", "body", "lang", "year", "tags"},
+            Types.STRING,
+            Types.OBJECT_ARRAY(Types.FLOAT),
+            Types.STRING,
+            Types.STRING,
+            Types.INT,
+            Types.OBJECT_ARRAY(Types.STRING));
+    DataStream<Row> changes =
+        env.fromData(
+            type,
+            Row.ofKind(
+                RowKind.INSERT, "a", new Float[] {1f, 0f}, "hello", "en", 2024, new String[] {"x"}),
+            Row.ofKind(RowKind.INSERT, "b", new Float[] {0f, 1f}, "world", "fr", 2023, null),
+            Row.ofKind(
+                RowKind.UPDATE_BEFORE,
+                "a",
+                new Float[] {1f, 0f},
+                "hello",
+                "en",
+                2024,
+                new String[] {"x"}),
+            Row.ofKind(
+                RowKind.UPDATE_AFTER, "a", new Float[] {1f, 1f}, "hello again", "de", 2025, null),
+            Row.ofKind(
+                RowKind.INSERT,
+                "c",
+                new Float[] {0.5f, 0.5f},
+                "third",
+                null,
+                2020,
+                new String[] {"y", "z"}),
+            Row.ofKind(RowKind.DELETE, "b", new Float[] {0f, 1f}, "world", "fr", 2023, null));
+    tEnv.createTemporaryView(
+        "changes",
+        tEnv.fromChangelogStream(
+            changes,
+            Schema.newBuilder()
+                .column("id", DataTypes.STRING().notNull())
+                .column("vector", DataTypes.ARRAY(DataTypes.FLOAT()))
+                .column("body", DataTypes.STRING())
+                .column("lang", DataTypes.STRING())
+                .column("year", DataTypes.INT())
+                .column("tags", DataTypes.ARRAY(DataTypes.STRING()))
+                .primaryKey("id")
+                .build(),
+            ChangelogMode.all()));
+    tEnv.executeSql(
+        "CREATE TABLE docs (id STRING, vector ARRAY<FLOAT>, body STRING, lang STRING,"
+            + " `year` INT, tags ARRAY<STRING>, PRIMARY KEY (id) NOT ENFORCED) WITH ("
+            + " 'connector' = 'shoal',"
+            + " 'store.uri' = '"
+            + uri
+            + "',"
+            + " 'namespace' = '"
+            + NS
+            + "',"
+            + " 'vector.field' = 'vector',"
+            + " 'text.fields' = 'body',"
+            + " 'sink.delivery-guarantee' = 'exactly-once',"
+            + " 'sink.batch.max-docs' = '100')");
+    tEnv.executeSql("INSERT INTO docs SELECT * FROM changes").await();
+
+    try (Engine engine =
+        Engine.builder().store(new StoreUri(uri, S3Settings.NONE).open()).build()) {
+      assertThat(engine.getNamespace(NS).docCount()).isEqualTo(2);
+      assertThat(engine.getDocument(NS, "b", Consistency.STRONG)).isEmpty();
+      Document a = engine.getDocument(NS, "a", Consistency.STRONG).orElseThrow();
+      assertThat(a.vector()).containsExactly(1f, 1f);
+      assertThat(a.text()).isEqualTo(Map.of("body", "hello again"));
+      assertThat(a.attrs()).isEqualTo(Map.of("lang", "de", "year", 2025L));
+      Document c = engine.getDocument(NS, "c", Consistency.STRONG).orElseThrow();
+      assertThat(c.attrs()).isEqualTo(Map.of("year", 2020L, "tags", List.of("y", "z")));
+    }
+  }
+
+  @Test
+  void rejectsATableWithoutIdColumnNamingTheTable() {
+    StreamTableEnvironment tEnv =
+        StreamTableEnvironment.create(StreamExecutionEnvironment.getExecutionEnvironment());
+    tEnv.executeSql(
+        "CREATE TABLE nokey (name STRING, vector ARRAY<FLOAT>) WITH ('connector' = 'shoal',"
+            + " 'store.uri' = 'memory://unused', 'namespace' = 'acme/search/x')");
+    assertThatThrownBy(
+            () -> tEnv.executeSql("INSERT INTO nokey VALUES ('a', ARRAY[CAST(1.0 AS FLOAT)])"))
+        .isInstanceOf(ValidationException.class)
+        .hasStackTraceContaining("Cannot create Shoal sink for table")
+        .hasStackTraceContaining("nokey")
+        .hasStackTraceContaining("set id.field, or declare a single-column PRIMARY KEY");
+  }
+}

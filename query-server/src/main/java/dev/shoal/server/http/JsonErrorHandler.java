@@ -1,0 +1,37 @@
+package dev.shoal.server.http;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Renders the errors Jetty answers before a route runs (unparseable requests, headers too large,
+ * requests refused while shutting down) in the JSON error shape: never HTML, never a stack trace.
+ */
+final class JsonErrorHandler extends ErrorHandler {
+  @Override
+  protected void generateResponse(
+      Request request,
+      Response response,
+      int code,
+      String message,
+      Throwable cause,
+      Callback callback)
+      throws IOException {
+    byte[] body = body(code, message);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, Reply.JSON);
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+    response.write(true, ByteBuffer.wrap(body), callback);
+  }
+
+  private static byte[] body(int status, String message) {
+    String reason = message == null || message.isBlank() ? HttpStatus.getMessage(status) : message;
+    return ErrorReply.json(
+        ErrorReply.codeForStatus(status), "Cannot handle the request: " + reason, null);
+  }
+}
