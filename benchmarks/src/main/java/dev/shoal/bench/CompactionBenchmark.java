@@ -39,7 +39,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       is all bytes written to the store (WAL batches, segments, manifests, heads, leases and
  *       reference tables, counted by a store wrapper) over the encoded bytes of the WAL batches the
  *       writes created, and also over the raw document bytes (id, 4 bytes per float, attribute
- *       names and values as text). {@code --sweep} repeats it for several threshold settings.
+ *       names and values as text). Two modes: <i>free</i>, the writer never waits (background work
+ *       on two threads, as the engine's own pool), so what compaction does depends on how far it
+ *       falls behind; and <i>paced</i>, the writer waits after each write until background work is
+ *       done, so compaction keeps up and the result is the merge policy's own amplification. {@code
+ *       --sweep} (or {@code --sweep-settings}) repeats the paced run for other thresholds.
  *   <li><b>Branch time</b>: namespaces of {@code docs / 100}, {@code docs / 10} and {@code docs}
  *       documents (built as in 2), each branched 5 times by an engine that has the source in memory
  *       (it read the namespace once, as a query would) and 5 times by a fresh engine (nothing
