@@ -91,6 +91,8 @@ public final class CompactionBenchmark {
       List<int[]> sweep,
       boolean throughput,
       boolean branch,
+      boolean paced,
+      long memoryBytes,
       Path parent) {}
 
   public static void main(String[] args) throws Exception {
@@ -103,6 +105,8 @@ public final class CompactionBenchmark {
     List<int[]> sweep = List.of();
     boolean throughput = true;
     boolean branch = true;
+    boolean paced = true;
+    long memoryBytes = EngineConfig.defaults().memoryCacheBytes();
     Path parent = Path.of(System.getProperty("java.io.tmpdir"));
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -116,6 +120,8 @@ public final class CompactionBenchmark {
         case "--sweep-settings" -> sweep = settings(args[++i]);
         case "--skip-throughput" -> throughput = false;
         case "--skip-branch" -> branch = false;
+        case "--skip-paced" -> paced = false;
+        case "--memory-bytes" -> memoryBytes = Long.parseLong(args[++i]);
         case "--dir" -> parent = Path.of(args[++i]);
         default -> throw new IllegalArgumentException("Cannot parse arguments: unknown " + args[i]);
       }
@@ -131,6 +137,8 @@ public final class CompactionBenchmark {
             sweep,
             throughput,
             branch,
+            paced,
+            memoryBytes,
             parent);
     System.out.printf(
         Locale.ROOT,
@@ -166,6 +174,11 @@ public final class CompactionBenchmark {
       out.add(new Document(id, d.vector(), d.sparse(), d.text(), d.attrs()));
     }
     return out;
+  }
+
+  /** The engines that branch: default config but the memory budget ({@code --memory-bytes}). */
+  private static EngineConfig branchConfig(Options o) {
+    return EngineConfig.builder().memoryCacheBytes(o.memoryBytes()).build();
   }
 
   private static EngineConfig.Builder config(Options o) {
@@ -281,7 +294,9 @@ public final class CompactionBenchmark {
     // {paced, wal threshold, segment threshold}
     List<int[]> runs = new ArrayList<>();
     runs.add(new int[] {0, o.walThreshold(), o.segmentThreshold()});
-    runs.add(new int[] {1, o.walThreshold(), o.segmentThreshold()});
+    if (o.paced()) {
+      runs.add(new int[] {1, o.walThreshold(), o.segmentThreshold()});
+    }
     for (int[] s : o.sweep()) {
       if (s[0] != o.walThreshold() || s[1] != o.segmentThreshold()) {
         runs.add(new int[] {1, s[0], s[1]});
@@ -317,6 +332,8 @@ public final class CompactionBenchmark {
                 List.of(),
                 false,
                 branch,
+                false,
+                o.memoryBytes(),
                 o.parent());
         NamespacePath ns = NamespacePath.parse("acme/bench/ns-" + o.docs());
         Ingest big = ingest(store, run, ns, o.docs(), paced);
@@ -469,7 +486,7 @@ public final class CompactionBenchmark {
       long[] cold = new long[5];
       long calls = 0;
       long bytes = 0;
-      try (Engine engine = Engine.builder().store(store).build()) {
+      try (Engine engine = Engine.builder().store(store).config(branchConfig(o)).build()) {
         engine.getNamespace(ns.ns()); // loads it, as the engine that built it had
         for (int i = 0; i < 5; i++) {
           NamespacePath target = NamespacePath.parse("acme/bench/branch-" + n++);
@@ -483,7 +500,7 @@ public final class CompactionBenchmark {
         }
       }
       for (int i = 0; i < 5; i++) {
-        try (Engine engine = Engine.builder().store(store).build()) {
+        try (Engine engine = Engine.builder().store(store).config(branchConfig(o)).build()) {
           NamespacePath target = NamespacePath.parse("acme/bench/branch-" + n++);
           long t0 = System.nanoTime();
           engine.branch(ns.ns(), target);
