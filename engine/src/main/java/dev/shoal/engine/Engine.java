@@ -32,7 +32,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -88,7 +87,8 @@ public final class Engine implements AutoCloseable {
   private final Branching branching;
   private final Repair repair;
   private final PinSet pins;
-  private final Set<NamespacePath> compactionsQueued = ConcurrentHashMap.newKeySet();
+  // Background compaction requests per namespace (see requestCompaction).
+  private final Map<NamespacePath, AtomicInteger> compactionRequests = new ConcurrentHashMap<>();
   private final SnapshotLoader snapshots;
   private final NamespaceService namespaces;
   private final QueryExecutor queries = new QueryExecutor();
@@ -255,7 +255,10 @@ public final class Engine implements AutoCloseable {
    * @throws NamespaceExistsException if the target exists
    */
   public NamespaceInfo branch(NamespacePath source, NamespacePath target) {
-    return info(target, branching.branch(source, target));
+    Manifest m = branching.branch(source, target);
+    // If the source is in memory, so is the branch: no snapshot build, constant time.
+    snapshots.adopt(target, m, source);
+    return info(target, m);
   }
 
   /** Creates {@code target} (in the same project) as a physically independent copy. */
@@ -330,25 +333,46 @@ public final class Engine implements AutoCloseable {
   }
 
   private void afterCommit(NamespacePath ns, Manifest committed) {
-    if (config.autoCompact() && compactor.due(committed) && compactionsQueued.add(ns)) {
-      try {
-        background.execute(
-            () -> {
-              compactionsQueued.remove(ns);
-              try {
-                compactor.compact(ns, false, Duration.ZERO);
-              } catch (NamespaceNotFoundException e) {
-                // deleted meanwhile
-              } catch (RuntimeException e) {
-                LOG.warn("Background compaction of {} failed: {}", ns, e.toString());
-              }
-            });
-      } catch (RuntimeException e) {
-        compactionsQueued.remove(ns);
-      }
+    if (config.autoCompact() && compactor.due(committed)) {
+      requestCompaction(ns);
     }
     if (snapshots.isPinned(ns)) {
       background.execute(() -> snapshots.load(ns, committed));
+    }
+  }
+
+  /**
+   * Asks for a background compaction of a namespace. One task per namespace runs at a time: a
+   * request made while it runs (a commit that found the namespace due, the compaction's own commit
+   * among them) is counted, and the task compacts again until no request came in during its last
+   * pass. A second task started instead would find the running one still holding the lease and give
+   * up, leaving the namespace due until the next write.
+   */
+  private void requestCompaction(NamespacePath ns) {
+    AtomicInteger requests = compactionRequests.computeIfAbsent(ns, k -> new AtomicInteger());
+    if (requests.getAndIncrement() > 0) {
+      return; // the running task will see it
+    }
+    try {
+      background.execute(() -> compactWhileRequested(ns, requests));
+    } catch (RuntimeException e) {
+      requests.set(0); // shutting down
+    }
+  }
+
+  private void compactWhileRequested(NamespacePath ns, AtomicInteger requests) {
+    while (true) {
+      int seen = requests.get();
+      try {
+        compactor.compact(ns, false, Duration.ZERO);
+      } catch (NamespaceNotFoundException e) {
+        // deleted meanwhile
+      } catch (RuntimeException e) {
+        LOG.warn("Background compaction of {} failed: {}", ns, e.toString());
+      }
+      if (requests.compareAndSet(seen, 0)) {
+        return;
+      }
     }
   }
 
@@ -550,6 +574,10 @@ public final class Engine implements AutoCloseable {
     /**
      * Runs background work (head updates, manifest expiry, compaction) on this executor instead of
      * the engine's own threads; tests pass a direct executor to make it deterministic.
+     *
+     * <p>Tasks are handed over from commit threads, so with {@link EngineConfig#autoCompact()} on
+     * the executor must run them on other threads: a direct executor would run the compaction on
+     * the commit thread, where its own commit waits behind the commit that scheduled it, for ever.
      */
     public Builder backgroundExecutor(Executor value) {
       backgroundExecutor = requireNonNull(value, "backgroundExecutor is null");

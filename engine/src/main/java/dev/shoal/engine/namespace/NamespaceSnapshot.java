@@ -67,6 +67,25 @@ public final class NamespaceSnapshot implements MemoryCache.Weighted {
     this.weightBytes = weight;
   }
 
+  /**
+   * This snapshot's documents under another manifest with the same WAL batches and segments (a
+   * branch's first version), sharing every structure.
+   */
+  NamespaceSnapshot withManifest(Manifest other) {
+    return new NamespaceSnapshot(other, this);
+  }
+
+  private NamespaceSnapshot(Manifest manifest, NamespaceSnapshot same) {
+    this.manifest = manifest;
+    this.segments = same.segments;
+    this.tail = same.tail;
+    this.walBatchesFolded = same.walBatchesFolded;
+    this.liveCount = same.liveCount;
+    this.weightBytes = same.weightBytes;
+    this.tailWeightBytes = same.tailWeightBytes;
+    this.tailView = same.tailView;
+  }
+
   public Manifest manifest() {
     return manifest;
   }

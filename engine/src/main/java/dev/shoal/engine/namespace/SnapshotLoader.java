@@ -124,6 +124,30 @@ public final class SnapshotLoader {
     }
   }
 
+  /**
+   * Caches, for a new branch, the snapshot of its first version made from the source's cached
+   * snapshot when both hold the same WAL batches and segments: the same documents, so the branch
+   * needs no build (which would fold the whole WAL tail again, or read every object in a cold
+   * engine). Does nothing when the source's cached snapshot is of other objects.
+   *
+   * @return whether the branch's snapshot is now cached
+   */
+  public boolean adopt(NamespacePath branch, Manifest manifest, NamespacePath source) {
+    NamespaceSnapshot from = cache.getIfPresent(new SnapshotKey(source));
+    if (from == null
+        || !from.manifest().wal().equals(manifest.wal())
+        || !from.manifest().segments().equals(manifest.segments())) {
+      return false;
+    }
+    synchronized (buildLocks.computeIfAbsent(branch, k -> new Object())) {
+      NamespaceSnapshot cached = cache.getIfPresent(new SnapshotKey(branch));
+      if (cached == null || cached.version() < manifest.version()) {
+        cache.put(new SnapshotKey(branch), from.withManifest(manifest));
+      }
+    }
+    return true;
+  }
+
   /** The cached newest snapshot of a namespace, if any. */
   public NamespaceSnapshot cached(NamespacePath ns) {
     return cache.getIfPresent(new SnapshotKey(ns));

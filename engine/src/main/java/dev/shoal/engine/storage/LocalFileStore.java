@@ -349,6 +349,11 @@ public final class LocalFileStore implements ObjectStore {
       if (Files.isDirectory(folder)) {
         return; // a concurrent writer created it
       }
+      if (Files.notExists(folder, LinkOption.NOFOLLOW_LINKS)) {
+        // Created by a concurrent writer and removed, empty, by a concurrent delete in between:
+        // the caller's retry creates it again.
+        throw new NoSuchFileException(folder.toString());
+      }
       throw e; // an object of that name is in the way
     }
     syncFolder(folder.getParent());
