@@ -70,8 +70,8 @@ public record EngineConfig(
   public static final class Builder {
     private int maxBatchDocs = 10_000;
     private int maxGroupCommitRecords = 100_000;
-    private int walCompactThreshold = 8;
-    private int segmentCompactThreshold = 4;
+    private int walCompactThreshold = 16;
+    private int segmentCompactThreshold = 8;
     private boolean autoCompact = true;
     private long memoryCacheBytes = 512L << 20;
     private Path diskCacheDir;
