@@ -195,26 +195,12 @@ public final class QueryExecutor {
     return top(hits, k);
   }
 
-  /** A segment's allowed entries seen in its vector index's ordinal space. */
-  private static final class VectorBits implements Bits {
-    private final Segment segment;
-    private final Bits entries;
-    private final int length;
-    private final int cardinality;
-
-    VectorBits(Segment segment, Bits entries) {
-      this.segment = segment;
-      this.entries = entries;
-      this.length = segment.ann().size();
-      int c = 0;
-      for (int i = 0; i < length; i++) {
-        if (entries.get(segment.entryOfVector(i))) {
-          c++;
-        }
-      }
-      this.cardinality = c;
-    }
-
+  /**
+   * A segment's allowed entries seen in its vector index's ordinal space. The cardinality is the
+   * entries' (an upper bound: some allowed entries may have no vector), which spares a pass over
+   * every vector per query; the index only uses it to choose exact search for small sets.
+   */
+  private record VectorBits(Segment segment, Bits entries) implements Bits {
     @Override
     public boolean get(int ord) {
       return entries.get(segment.entryOfVector(ord));
@@ -222,12 +208,12 @@ public final class QueryExecutor {
 
     @Override
     public int length() {
-      return length;
+      return segment.ann().size();
     }
 
     @Override
     public int cardinality() {
-      return cardinality;
+      return Math.min(entries.cardinality(), length());
     }
   }
 
