@@ -401,29 +401,43 @@ public final class NamespaceService {
               + " records, more than the limit of "
               + config.maxBatchDocs());
     }
-    List<WalRecord> records = new ArrayList<>(explicit);
+    Records prepared = records(ns, request);
+    CompletableFuture<WriteResult> future = new CompletableFuture<>();
+    submit(
+        ns,
+        new CommitTask.Write(request, prepared.records(), List.of(), prepared.dimension(), future));
+    return future;
+  }
+
+  /** A request's explicit records, in apply order, and the one vector dimension they use. */
+  private record Records(List<WalRecord> records, int dimension) {}
+
+  /**
+   * Turns a request's upserts, patches and deletes into WAL records, checking that every vector in
+   * it has the same dimension.
+   */
+  private static Records records(NamespacePath ns, WriteRequest request) {
+    List<WalRecord> records = new ArrayList<>(request.explicitRecords());
     int dimension = 0;
-    String dimensionFrom = null;
+    String first = null;
     for (Document d : request.upserts()) {
       records.add(new WalRecord.Upsert(d));
       if (d.vector() != null) {
-        dimension = checkSameDimension(ns, dimension, dimensionFrom, d.vector().length, d.id());
-        dimensionFrom = dimensionFrom == null ? d.id() : dimensionFrom;
+        dimension = checkSameDimension(ns, dimension, first, d.vector().length, d.id());
+        first = first == null ? d.id() : first;
       }
     }
     for (DocumentPatch p : request.patches()) {
       records.add(new WalRecord.Patch(p));
       if (p.vector() != null) {
-        dimension = checkSameDimension(ns, dimension, dimensionFrom, p.vector().length, p.id());
-        dimensionFrom = dimensionFrom == null ? p.id() : dimensionFrom;
+        dimension = checkSameDimension(ns, dimension, first, p.vector().length, p.id());
+        first = first == null ? p.id() : first;
       }
     }
     for (String id : request.deletes()) {
       records.add(new WalRecord.Delete(id));
     }
-    CompletableFuture<WriteResult> future = new CompletableFuture<>();
-    submit(ns, new CommitTask.Write(request, records, List.of(), dimension, future));
-    return future;
+    return new Records(records, dimension);
   }
 
   private static int checkSameDimension(
@@ -468,30 +482,11 @@ public final class NamespaceService {
               + " records, more than "
               + config.maxGroupCommitRecords());
     }
-    List<WalRecord> records = new ArrayList<>(request.explicitRecords());
-    int dimension = 0;
-    String dimensionFrom = null;
-    for (Document d : request.upserts()) {
-      records.add(new WalRecord.Upsert(d));
-      if (d.vector() != null) {
-        dimension = checkSameDimension(ns, dimension, dimensionFrom, d.vector().length, d.id());
-        dimensionFrom = dimensionFrom == null ? d.id() : dimensionFrom;
-      }
-    }
-    for (DocumentPatch p : request.patches()) {
-      records.add(new WalRecord.Patch(p));
-      if (p.vector() != null) {
-        dimension = checkSameDimension(ns, dimension, dimensionFrom, p.vector().length, p.id());
-        dimensionFrom = dimensionFrom == null ? p.id() : dimensionFrom;
-      }
-    }
-    for (String id : request.deletes()) {
-      records.add(new WalRecord.Delete(id));
-    }
-    byte[] bytes = new WalBatch(records).encode();
+    Records prepared = records(ns, request);
+    byte[] bytes = new WalBatch(prepared.records()).encode();
     String key = NamespaceLayout.newWalKey(ns);
     store.put(key, bytes);
-    return new StagedBatch(ns, key, records.size(), bytes.length, dimension);
+    return new StagedBatch(ns, key, prepared.records().size(), bytes.length, prepared.dimension());
   }
 
   /** Commits staged batches, in order, with an optional writer position, as one version. */
