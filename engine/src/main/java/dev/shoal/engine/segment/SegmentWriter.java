@@ -45,6 +45,13 @@ public final class SegmentWriter {
    */
   static final int FLAT_BELOW = 16_384;
 
+  /**
+   * Lloyd iterations when clustering a segment's vectors. Compaction runs them on every merge, in
+   * the background of writers; the assignment moves little after the first few, and search
+   * re-scores exactly, so recall barely depends on the last ones.
+   */
+  static final int KMEANS_ITERATIONS = 4;
+
   private SegmentWriter() {}
 
   /**
@@ -149,7 +156,11 @@ public final class SegmentWriter {
     if (withVector > 0) {
       start = out.size();
       byte[] ann =
-          IvfIndexWriter.builder(metric, dim).flatThreshold(FLAT_BELOW).build().write(flat);
+          IvfIndexWriter.builder(metric, dim)
+              .flatThreshold(FLAT_BELOW)
+              .kmeansIterations(KMEANS_ITERATIONS)
+              .build()
+              .write(flat);
       out.writeBytes(ann, 0, ann.length);
       section(out, sections, SegmentFormat.ANN, start);
     }
