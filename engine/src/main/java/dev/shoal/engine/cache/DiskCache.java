@@ -124,33 +124,6 @@ public final class DiskCache {
     }
   }
 
-  /** A range of the cached bytes for a key, or null on a miss. */
-  public byte[] getRange(String key, long offset, int length) {
-    String name = fileName(key);
-    if (index.getIfPresent(name) == null) {
-      return null;
-    }
-    try (java.nio.channels.FileChannel ch =
-        java.nio.channels.FileChannel.open(
-            dir.resolve(name), java.nio.file.StandardOpenOption.READ)) {
-      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(length);
-      long pos = offset;
-      while (buf.hasRemaining()) {
-        int n = ch.read(buf, pos);
-        if (n < 0) {
-          break;
-        }
-        pos += n;
-      }
-      return buf.position() == length
-          ? buf.array()
-          : java.util.Arrays.copyOf(buf.array(), buf.position());
-    } catch (IOException e) {
-      index.invalidate(name);
-      return null;
-    }
-  }
-
   /** Caches bytes for a key (best effort: a full or failing disk only costs misses). */
   public void put(String key, byte[] data) {
     if (data.length > budgetBytes) {

@@ -64,7 +64,7 @@ public final class ObjectCache {
             key,
             false,
             (k, bytes) -> {
-              Segment s = Segment.decode(k, bytes, this::range);
+              Segment s = Segment.decode(k, bytes);
               return new Decoded<>(s, s.weightBytes());
             })
         .value();
@@ -187,23 +187,6 @@ public final class ObjectCache {
     if (disk != null) {
       disk.put(key, bytes);
     }
-    return bytes;
-  }
-
-  /** A byte range of an immutable object, from the disk tier or the store. */
-  public byte[] range(String key, long offset, int length) {
-    if (disk != null) {
-      byte[] cached = disk.getRange(key, offset, length);
-      if (cached != null) {
-        diskHits.incrementAndGet();
-        reached(1);
-        return cached;
-      }
-    }
-    reached(2);
-    byte[] bytes = store.getRange(key, offset, length);
-    storeGets.incrementAndGet();
-    storeBytes.addAndGet(bytes.length);
     return bytes;
   }
 

@@ -5,8 +5,8 @@ import dev.shoal.engine.model.DistanceMetric;
 
 /**
  * Exact scores of unindexed vectors (the WAL tail), computed exactly as the vector index computes
- * them (cosine as the dot product of unit vectors, clamped), so that a document scores the same
- * before and after compaction.
+ * them (cosine as the dot product with the unit query times the vector's inverse norm, clamped), so
+ * that a document scores the same before and after compaction.
  */
 final class VectorScorer {
   private final DistanceMetric metric;
@@ -30,9 +30,8 @@ final class VectorScorer {
       case DOT:
         return VectorKernels.dot(query, v);
       default:
-        float[] unit = v.clone();
-        VectorKernels.normalize(unit, 0, unit.length);
-        return Math.max(-1f, Math.min(1f, VectorKernels.dot(query, unit)));
+        float cos = VectorKernels.dot(query, v) * VectorKernels.inverseNorm(v, 0, v.length);
+        return Math.max(-1f, Math.min(1f, cos));
     }
   }
 }

@@ -13,8 +13,6 @@ import dev.shoal.engine.model.DistanceMetric;
 import dev.shoal.engine.model.Document;
 import dev.shoal.engine.model.SparseVector;
 import dev.shoal.engine.storage.CorruptObjectException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -24,22 +22,15 @@ import java.util.TreeMap;
 
 /**
  * A decoded segment: entries sorted by id (see {@link SegmentFormat}), attribute columns, stored
- * fields and the indexes, in memory. The raw vectors are not kept (the vector index holds what
- * search needs): they are read on demand through a {@link Ranges} source, for the rare row that
- * asks for its vector and for merges.
+ * fields and the indexes, in memory. The vectors live only in the vector index, which is decoded on
+ * first use (a search, a row that asks for its vector, a merge).
  *
  * <p>Immutable and thread-safe; cached by object key, so every manifest version and every branch
  * that references the object shares one instance.
  */
 public final class Segment implements MemoryCache.Weighted {
 
-  /** Reads byte ranges of the segment object (through the disk cache, or from the store). */
-  public interface Ranges {
-    byte[] read(String key, long offset, int length);
-  }
-
   private final String key;
-  private final Ranges ranges;
   private final int size;
   private final int liveCount;
   private final int dimension;
@@ -52,7 +43,6 @@ public final class Segment implements MemoryCache.Weighted {
   private final Map<String, Object[]> columns;
   private final int[] vectorRow; // entry ordinal -> vector ordinal, or -1
   private final int[] vectorEntry; // vector ordinal -> entry ordinal
-  private final long vectorsOffset; // where the raw floats start in the object
   // Loaded on first use: compaction and writers never search, and decoding costs CPU.
   private volatile IvfIndex ann;
   private byte[] annBytes; // guarded by this; dropped once decoded
@@ -62,9 +52,8 @@ public final class Segment implements MemoryCache.Weighted {
   private final int[] storedOffsets;
   private final long weightBytes;
 
-  private Segment(String key, byte[] data, Ranges ranges) {
+  private Segment(String key, byte[] data) {
     this.key = key;
-    this.ranges = ranges;
     int bodyEnd = Checksums.verify(data, SegmentFormat.MAGIC);
     ByteReader header = new ByteReader(data, 4, bodyEnd - 4);
     int version = header.readByte();
@@ -126,7 +115,6 @@ public final class Segment implements MemoryCache.Weighted {
 
     ByteReader vr = section(data, sections, SegmentFormat.VECTORS);
     long[] hasVector = readBits(vr, size);
-    vectorsOffset = vr.position();
     vectorRow = new int[size];
     int rows = 0;
     for (int i = 0; i < size; i++) {
@@ -139,6 +127,9 @@ public final class Segment implements MemoryCache.Weighted {
       }
     }
     int[] annSection = sections.get(SegmentFormat.ANN);
+    if (annSection == null && rows > 0) {
+      throw new FormatException("section " + SegmentFormat.ANN + " missing");
+    }
     annBytes = annSection == null ? null : copy(data, sections, SegmentFormat.ANN);
 
     Map<String, TextIndexReader> textIndexes = new TreeMap<>();
@@ -196,24 +187,15 @@ public final class Segment implements MemoryCache.Weighted {
   /**
    * Decodes a whole segment object.
    *
-   * @param ranges reads ranges of the object later (raw vectors)
    * @throws CorruptObjectException naming the key if it is truncated, corrupt or of an unknown
    *     version
    */
-  public static Segment decode(String key, byte[] data, Ranges ranges) {
+  public static Segment decode(String key, byte[] data) {
     try {
-      return new Segment(key, data, ranges);
+      return new Segment(key, data);
     } catch (FormatException | IndexOutOfBoundsException | IllegalArgumentException e) {
       throw new CorruptObjectException(key, e.getMessage(), e);
     }
-  }
-
-  /** Decodes a segment whose raw vectors are read back from {@code data} itself (tests). */
-  public static Segment decode(String key, byte[] data) {
-    return decode(
-        key,
-        data,
-        (k, offset, length) -> Arrays.copyOfRange(data, (int) offset, (int) offset + length));
   }
 
   private static ByteReader section(byte[] data, Map<String, int[]> sections, String name) {
@@ -356,24 +338,10 @@ public final class Segment implements MemoryCache.Weighted {
     return sparse;
   }
 
-  /** The vector of an ordinal as written, or null; read on demand. */
+  /** The vector of an ordinal as written (a copy, from the vector index), or null. */
   public float[] vector(int ord) {
     int row = vectorRow[ord];
-    if (row < 0) {
-      return null;
-    }
-    byte[] bytes = ranges.read(key, vectorsOffset + 4L * row * dimension, 4 * dimension);
-    float[] out = new float[dimension];
-    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
-    return out;
-  }
-
-  /** Every vector as written, in vector-ordinal order (one read; for merges). */
-  public float[] allVectors() {
-    byte[] bytes = ranges.read(key, vectorsOffset, 4 * vectorEntry.length * dimension);
-    float[] out = new float[vectorEntry.length * dimension];
-    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
-    return out;
+    return row < 0 ? null : ann().vector(row);
   }
 
   /** The attributes of an ordinal, from the columns. */
@@ -436,15 +404,11 @@ public final class Segment implements MemoryCache.Weighted {
 
   /** Every entry, in ordinal order, with vectors (for merges). */
   public List<SegmentEntry> entries() {
-    float[] vectors = allVectors();
     SegmentEntry[] out = new SegmentEntry[size];
     for (int i = 0; i < size; i++) {
       Document d = null;
       if (!isTombstone(i)) {
-        int row = vectorRow[i];
-        float[] v =
-            row < 0 ? null : Arrays.copyOfRange(vectors, row * dimension, (row + 1) * dimension);
-        d = new Document(ids[i], v, sparse(i), text(i), attrs(i));
+        d = new Document(ids[i], vector(i), sparse(i), text(i), attrs(i));
       }
       out[i] = new SegmentEntry(ids[i], seqs[i], d);
     }

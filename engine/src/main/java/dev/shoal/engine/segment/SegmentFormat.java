@@ -1,7 +1,7 @@
 package dev.shoal.engine.segment;
 
 /**
- * The segment object layout (format version 1).
+ * The segment object layout (format version 2).
  *
  * <pre>
  * magic "SHSG" (int) | format version (byte)
@@ -21,7 +21,7 @@ package dev.shoal.engine.segment;
  */
 public final class SegmentFormat {
   public static final int MAGIC = 0x47534853; // "SHSG" read little-endian
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
 
   /** Counts, dimension, sequence range, column names. */
   public static final String META = "meta";
@@ -32,12 +32,15 @@ public final class SegmentFormat {
   /** Attribute columns: per name, one tagged value per ordinal. */
   public static final String ATTRS = "attrs";
 
-  /** Dense vectors as written: which ordinals have one, and the floats (read on demand). */
+  /**
+   * Which ordinals have a dense vector. The floats themselves are in {@link #ANN}, stored once
+   * (format 1 also kept a second copy here).
+   */
   public static final String VECTORS = "vectors";
 
   /**
    * The ANN index ({@link dev.shoal.engine.index.vector.IvfIndex}) over the vectors, numbered in
-   * entry order among the entries that have one.
+   * entry order among the entries that have one; also where a document's vector is read back.
    */
   public static final String ANN = "ann";
 

@@ -140,18 +140,18 @@ public final class SegmentWriter {
     }
     section(out, sections, SegmentFormat.ATTRS, start);
 
-    // Vectors in entry order (the vector index numbers them 0..m-1 in the same order).
+    // Which entries have a vector; the vector index numbers them 0..m-1 in entry order and holds
+    // the only copy of the floats.
     start = out.size();
     writeBits(out, entries, e -> e.document() != null && e.document().vector() != null);
+    section(out, sections, SegmentFormat.VECTORS, start);
     float[] flat = new float[withVector * dim];
     int row = 0;
     for (SegmentEntry e : entries) {
       if (e.document() != null && e.document().vector() != null) {
-        out.writeFloats(e.document().vector(), 0, dim);
         System.arraycopy(e.document().vector(), 0, flat, row++ * dim, dim);
       }
     }
-    section(out, sections, SegmentFormat.VECTORS, start);
 
     if (withVector > 0) {
       start = out.size();

@@ -21,19 +21,25 @@ import dev.shoal.engine.model.DistanceMetric;
  *   int memberCount, int cluster
  *   codes: memberCount x codeBytes (BINARY: ceil(dimension / 64) longs of residual sign bits)
  *   corrections: memberCount x 4 float (BINARY: |r|, 1 / &lt;o_bar, o&gt;, &lt;r, c&gt;, popcount)
- *   vectors: memberCount x dimension float (full precision; unit length for cosine)
+ *   vectors: memberCount x dimension float (as written, full precision)
+ *   inverse norms (cosine only, flag NORMALIZED): memberCount x float (1 / |v|, 0 for a zero
+ *     vector), so that a re-score is one dot product with the unit query
  *   ordinals: memberCount x int (segment ordinals)
  *   int CRC32C of the block so far
  * ordinal map: count x int (ordinal to position, positions numbered in block order), int CRC32C
  * </pre>
  *
  * A search reads the head, then the probed blocks in one parallel round; the ordinal map is read
- * only by exact searches over a few allowed ordinals.
+ * only by exact searches over a few allowed ordinals and by vector lookups.
+ *
+ * <p>The vectors are the only copy a segment keeps (version 2; version 1 stored unit vectors for
+ * cosine, and the segment kept the vectors as written a second time). With NORMALIZED, the
+ * centroids, probe biases and codes are of the unit vectors.
  */
 final class IvfFormat {
 
   static final int MAGIC = 0x58564853; // "SHVX" in little-endian byte order
-  static final int VERSION = 1;
+  static final int VERSION = 2;
   static final int HEADER_BYTES = 64;
   static final int DIRECTORY_ENTRY_BYTES = 16;
   static final int BLOCK_HEADER_BYTES = 8;
@@ -103,12 +109,18 @@ final class IvfFormat {
     return correctionsOffset(q, dimension, members) + (long) members * correctionBytes(q);
   }
 
-  static long ordinalsOffset(Quantization q, int dimension, int members) {
+  static long normsOffset(Quantization q, int dimension, int members) {
     return vectorsOffset(q, dimension, members) + (long) members * dimension * Float.BYTES;
   }
 
-  static long blockLength(Quantization q, int dimension, int members) {
-    return ordinalsOffset(q, dimension, members) + (long) members * Integer.BYTES + Integer.BYTES;
+  static long ordinalsOffset(Quantization q, int dimension, int members, boolean normalized) {
+    return normsOffset(q, dimension, members) + (normalized ? (long) members * Float.BYTES : 0);
+  }
+
+  static long blockLength(Quantization q, int dimension, int members, boolean normalized) {
+    return ordinalsOffset(q, dimension, members, normalized)
+        + (long) members * Integer.BYTES
+        + Integer.BYTES;
   }
 
   static long mappingLength(int count) {

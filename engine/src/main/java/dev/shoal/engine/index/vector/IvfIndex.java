@@ -12,6 +12,7 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.zip.CRC32C;
 
 /**
@@ -25,10 +26,11 @@ import java.util.zip.CRC32C;
  *       head fits in the prefetch) and keeps it. Each search then fetches the blocks of the
  *       clusters it probes with one {@link RangeReader#readAll}, so a search over object storage
  *       costs one round trip once the head is cached, two when cold.
- *   <li>{@link #load} reads everything once and decodes it into flat arrays: 1-bit codes, one
- *       full-precision copy of the vectors, ordinals and the ordinal map, about 1.04x the raw float
- *       bytes at 768 dimensions ({@link #heapBytes()}). Searches then do no I/O, and the reader and
- *       its bytes can be dropped.
+ *   <li>{@link #load} reads everything once and decodes it into flat arrays: 1-bit codes, the
+ *       vectors as written (the segment's only copy, see {@link #vector}), inverse norms for
+ *       cosine, ordinals and the ordinal map, about 1.04x the raw float bytes at 768 dimensions
+ *       ({@link #heapBytes()}). Searches then do no I/O, and the reader and its bytes can be
+ *       dropped.
  * </ul>
  *
  * <p>{@link #search} probes the clusters nearest the query (more when a filter excludes most
@@ -141,6 +143,7 @@ public final class IvfIndex {
             binary ? new long[Math.multiplyExact(head.count, words)] : null,
             binary ? new float[head.count * IvfFormat.CORRECTIONS] : null,
             new float[(int) floats],
+            head.normalized ? new float[head.count] : null,
             new int[head.count]);
     Block[] blocks = new Block[head.clusters];
     for (int c = 0; c < head.clusters; c++) {
@@ -208,6 +211,7 @@ public final class IvfIndex {
       bytes += b.codes == null ? 0 : (long) b.codes.length * Long.BYTES;
       bytes += b.corrections == null ? 0 : (long) b.corrections.length * Float.BYTES;
       bytes += (long) b.vectors.length * Float.BYTES;
+      bytes += b.inverseNorms == null ? 0 : (long) b.inverseNorms.length * Float.BYTES;
       bytes += (long) b.ords.length * Integer.BYTES;
     }
     int[] map = ordToPos;
@@ -317,6 +321,36 @@ public final class IvfIndex {
   }
 
   /**
+   * The vector of an ordinal as written. A loaded index answers from memory; an open one reads the
+   * ordinal map (once) and then the vector's range, which only the checksum of the whole section
+   * covers.
+   *
+   * @throws IndexOutOfBoundsException if the ordinal is not below {@link #size()}
+   */
+  public float[] vector(int ordinal) {
+    Objects.checkIndex(ordinal, count);
+    Io io = new Io();
+    int pos = ordinalMap(io)[ordinal];
+    float[] out = new float[dimension];
+    if (loaded != null) {
+      System.arraycopy(loaded[0].vectors, pos * dimension, out, 0, dimension);
+      return out;
+    }
+    int c = clusterOf(pos);
+    long offset =
+        blockOffsets[c]
+            + IvfFormat.vectorsOffset(quantization, dimension, sizes[c])
+            + (long) (pos - starts[c]) * dimension * Float.BYTES;
+    readAll(List.<long[]>of(new long[] {offset, (long) dimension * Float.BYTES}), io)
+        .get(0)
+        .duplicate()
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .asFloatBuffer()
+        .get(out);
+    return out;
+  }
+
+  /**
    * Default clusters to probe: enough for recall@10 of 0.95 on clustered data (see the ANN
    * benchmark). Dot products reach further: the best hits of a query are often in other,
    * larger-norm clusters.
@@ -380,7 +414,7 @@ public final class IvfIndex {
                 + i);
       }
     }
-    if (metric == DistanceMetric.COSINE && normalized) {
+    if (normalized) {
       float[] q = query.clone();
       VectorKernels.normalize(q, 0, dimension);
       return q;
@@ -395,29 +429,31 @@ public final class IvfIndex {
     return allowed == null ? count : Math.max(0, Math.min(count, allowed.cardinality()));
   }
 
-  /** Exact score of a prepared query against {@code v[offset..]}. */
-  private float score(float[] q, float[] v, int offset) {
+  /**
+   * Exact score of a prepared query against {@code v[offset..]}; {@code inverseNorm} is {@code 1 /
+   * |v|} for cosine (the query is a unit vector), ignored otherwise.
+   */
+  private float score(float[] q, float[] v, int offset, float inverseNorm) {
     switch (metric) {
       case EUCLIDEAN:
         return -VectorKernels.squareDistance(q, 0, v, offset, dimension);
       case DOT:
         return VectorKernels.dot(q, 0, v, offset, dimension);
       case COSINE:
-        if (normalized) {
-          return Math.max(-1f, Math.min(1f, VectorKernels.dot(q, 0, v, offset, dimension)));
-        }
-        return VectorKernels.cosine(q, 0, v, offset, dimension);
+        float cos = VectorKernels.dot(q, 0, v, offset, dimension) * inverseNorm;
+        return Math.max(-1f, Math.min(1f, cos));
       default:
         throw new AssertionError(metric);
     }
   }
 
   private float score(float[] q, Block b, int j, float[] scratch) {
+    float inverseNorm = b.inverseNorms == null ? 1f : b.inverseNorms[b.normOffset + j];
     if (b.vectors != null) {
-      return score(q, b.vectors, b.vecOffset + j * dimension);
+      return score(q, b.vectors, b.vecOffset + j * dimension, inverseNorm);
     }
     b.vectorBuffer.get(j * dimension, scratch, 0, dimension);
-    return score(q, scratch, 0);
+    return score(q, scratch, 0, inverseNorm);
   }
 
   /** Scores every allowed member of a block exactly; returns how many. */
@@ -599,9 +635,12 @@ public final class IvfIndex {
     int scored = 0;
     if (loaded != null) {
       float[] vectors = loaded[0].vectors;
+      float[] inverseNorms = loaded[0].inverseNorms;
       for (int ord = 0; ord < count; ord++) {
         if (allowed.get(ord)) {
-          top.offer(score(q, vectors, map[ord] * dimension), ord);
+          int pos = map[ord];
+          float inverseNorm = inverseNorms == null ? 1f : inverseNorms[pos];
+          top.offer(score(q, vectors, pos * dimension, inverseNorm), ord);
           scored++;
         }
       }
@@ -651,7 +690,8 @@ public final class IvfIndex {
       int[] run = runs.get(r);
       for (int j = 0; j < run[1]; j++) {
         fb.get(j * dimension, v, 0, dimension);
-        top.offer(score(q, v, 0), (int) keys[run[0] + j]);
+        float inverseNorm = normalized ? VectorKernels.inverseNorm(v, 0, dimension) : 1f;
+        top.offer(score(q, v, 0, inverseNorm), (int) keys[run[0] + j]);
         scored++;
       }
     }
@@ -730,6 +770,7 @@ public final class IvfIndex {
     h.name = name;
     h.dimension = dimension;
     h.quantization = quantization;
+    h.normalized = normalized;
     h.blockLengths = blockLengths;
     h.sizes = sizes;
     h.starts = starts;
@@ -750,6 +791,8 @@ public final class IvfIndex {
     final float[] vectors;
     final int vecOffset;
     final FloatBuffer vectorBuffer;
+    final float[] inverseNorms;
+    final int normOffset;
     final int[] ords;
     final int ordOffset;
 
@@ -763,6 +806,8 @@ public final class IvfIndex {
         float[] vectors,
         int vecOffset,
         FloatBuffer vectorBuffer,
+        float[] inverseNorms,
+        int normOffset,
         int[] ords,
         int ordOffset) {
       this.cluster = cluster;
@@ -774,13 +819,16 @@ public final class IvfIndex {
       this.vectors = vectors;
       this.vecOffset = vecOffset;
       this.vectorBuffer = vectorBuffer;
+      this.inverseNorms = inverseNorms;
+      this.normOffset = normOffset;
       this.ords = ords;
       this.ordOffset = ordOffset;
     }
   }
 
   /** Destination arrays of a loaded index. */
-  private record Flat(long[] codes, float[] corrections, float[] vectors, int[] ords) {}
+  private record Flat(
+      long[] codes, float[] corrections, float[] vectors, float[] inverseNorms, int[] ords) {}
 
   private static Block decodeBlock(Head h, int c, ByteBuffer raw, Flat flat) {
     ByteBuffer buf = raw.duplicate().order(ByteOrder.LITTLE_ENDIAN);
@@ -811,7 +859,8 @@ public final class IvfIndex {
     int codesAt = (int) IvfFormat.codesOffset();
     int corrAt = (int) IvfFormat.correctionsOffset(q, d, members);
     int vecAt = (int) IvfFormat.vectorsOffset(q, d, members);
-    int ordAt = (int) IvfFormat.ordinalsOffset(q, d, members);
+    int normAt = (int) IvfFormat.normsOffset(q, d, members);
+    int ordAt = (int) IvfFormat.ordinalsOffset(q, d, members, h.normalized);
     int position = h.starts[c];
     long[] codes = null;
     int codeOffset = 0;
@@ -820,11 +869,15 @@ public final class IvfIndex {
     float[] vectors = null;
     int vecOffset = 0;
     FloatBuffer vectorBuffer = null;
+    float[] norms = null;
+    int normOffset = 0;
     int[] ords;
     int ordOffset = 0;
     if (flat != null) {
       ords = flat.ords;
       ordOffset = position;
+      norms = flat.inverseNorms;
+      normOffset = position;
       vectors = flat.vectors;
       vecOffset = position * d;
       if (q == Quantization.BINARY) {
@@ -838,6 +891,7 @@ public final class IvfIndex {
           .get(vectors, vecOffset, members * d);
     } else {
       ords = new int[members];
+      norms = h.normalized ? new float[members] : null;
       if (q == Quantization.BINARY) {
         codes = new long[members * words];
         corr = new float[members * IvfFormat.CORRECTIONS];
@@ -852,6 +906,9 @@ public final class IvfIndex {
           .asFloatBuffer()
           .get(corr, corrOffset, members * IvfFormat.CORRECTIONS);
     }
+    if (norms != null) {
+      slice(buf, normAt, members * Float.BYTES).asFloatBuffer().get(norms, normOffset, members);
+    }
     slice(buf, ordAt, members * Integer.BYTES).asIntBuffer().get(ords, ordOffset, members);
     return new Block(
         c,
@@ -863,6 +920,8 @@ public final class IvfIndex {
         vectors,
         vecOffset,
         vectorBuffer,
+        norms,
+        normOffset,
         ords,
         ordOffset);
   }
@@ -969,6 +1028,9 @@ public final class IvfIndex {
     if (h.metric == null || h.quantization == null) {
       throw corrupt(name, "unknown metric " + first.get(8) + " or quantization " + first.get(9));
     }
+    if (h.normalized != (h.metric == DistanceMetric.COSINE)) {
+      throw corrupt(name, "the normalized flag does not match metric " + h.metric);
+    }
     if (h.dimension < 1 || h.count < 0 || h.clusters < 0 || h.clusters > Math.max(1, h.count)) {
       throw corrupt(
           name,
@@ -1022,7 +1084,8 @@ public final class IvfIndex {
       h.sizes[c] = head.getInt(at + 12);
       if (h.sizes[c] < 0
           || h.blockOffsets[c] != expectedOffset
-          || h.blockLengths[c] != IvfFormat.blockLength(h.quantization, h.dimension, h.sizes[c])) {
+          || h.blockLengths[c]
+              != IvfFormat.blockLength(h.quantization, h.dimension, h.sizes[c], h.normalized)) {
         throw corrupt(name, "bad directory entry for cluster " + c);
       }
       expectedOffset += h.blockLengths[c];

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.concurrent.Executor;
 import java.util.zip.CRC32C;
 
@@ -19,7 +20,9 @@ import java.util.zip.CRC32C;
  * block, no codes) that is always searched exactly.
  *
  * <p>Vector {@code i} of the input (at offset {@code i * dimension}) gets segment ordinal {@code
- * i}. Cosine indexes store unit vectors; a zero vector stays zero and scores 0 against anything.
+ * i}. Vectors are stored as written, so the index is the segment's only copy of them; cosine
+ * indexes cluster and quantize the unit vectors and store each vector's inverse norm beside it (a
+ * zero vector scores 0 against anything).
  *
  * <p>A writer is immutable and thread-safe; {@link #write} may run concurrently on several inputs.
  *
@@ -110,11 +113,15 @@ public final class IvfIndexWriter {
                 + (i % d));
       }
     }
+    // Clustering and codes work on unit vectors for cosine; the blocks keep the input.
     float[] data = vectors;
+    float[] inverseNorms = null;
     boolean normalized = metric == DistanceMetric.COSINE;
     if (normalized) {
       data = vectors.clone();
+      inverseNorms = new float[n];
       for (int i = 0; i < n; i++) {
+        inverseNorms[i] = VectorKernels.inverseNorm(vectors, i * d, d);
         VectorKernels.normalize(data, i * d, d);
       }
     }
@@ -198,7 +205,7 @@ public final class IvfIndexWriter {
     int[] blockLengths = new int[k];
     long offset = headLength;
     for (int c = 0; c < k; c++) {
-      long len = IvfFormat.blockLength(q, d, sizes[c]);
+      long len = IvfFormat.blockLength(q, d, sizes[c], normalized);
       if (len > Integer.MAX_VALUE - 8) {
         throw new IllegalArgumentException(
             "Cannot build vector index: cluster "
@@ -247,7 +254,7 @@ public final class IvfIndexWriter {
 
     for (int c = 0; c < k; c++) {
       ByteBuffer block = buffer(blockLengths[c]);
-      writeBlock(block, q, c, centroids, data, members, start[c], sizes[c]);
+      writeBlock(block, q, c, centroids, data, vectors, inverseNorms, members, start[c], sizes[c]);
       written += emit(block, out);
     }
 
@@ -269,6 +276,8 @@ public final class IvfIndexWriter {
       int cluster,
       float[] centroids,
       float[] data,
+      float[] vectors,
+      float[] inverseNorms,
       int[] members,
       int from,
       int count) {
@@ -311,12 +320,16 @@ public final class IvfIndexWriter {
         block.putFloat(v);
       }
     }
+    FloatBuffer floats = block.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
     for (int m = 0; m < count; m++) {
-      int off = members[from + m] * d;
-      for (int j = 0; j < d; j++) {
-        block.putFloat(data[off + j]);
+      floats.put(vectors, members[from + m] * d, d);
+    }
+    if (inverseNorms != null) {
+      for (int m = 0; m < count; m++) {
+        floats.put(inverseNorms[members[from + m]]);
       }
     }
+    block.position(block.position() + floats.position() * Float.BYTES);
     for (int m = 0; m < count; m++) {
       block.putInt(members[from + m]);
     }

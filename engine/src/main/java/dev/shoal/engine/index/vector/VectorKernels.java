@@ -92,12 +92,21 @@ public final class VectorKernels {
   public static float normalize(float[] a, int offset, int len) {
     float norm = norm(a, offset, len);
     if (norm > 0f) {
-      float inv = 1f / norm;
+      float inv = inverse(norm);
       for (int i = offset, end = offset + len; i < end; i++) {
         a[i] *= inv;
       }
     }
     return norm;
+  }
+
+  /** {@code 1 / |a|} over {@code a[offset..offset+len)}, 0 for a zero vector. */
+  public static float inverseNorm(float[] a, int offset, int len) {
+    return inverse(norm(a, offset, len));
+  }
+
+  private static float inverse(float norm) {
+    return norm > 0f ? 1f / norm : 0f;
   }
 
   /** Dot product of signed bytes. */

@@ -338,6 +338,38 @@ class IvfIndexTest {
         .hasMessage("Cannot set nprobe: negative value -1");
   }
 
+  @ParameterizedTest
+  @EnumSource(DistanceMetric.class)
+  void vectorsComeBackBitForBitAsWritten(DistanceMetric metric) {
+    int dim = 12;
+    int n = 3000;
+    float[] data = VectorTestData.clustered(n, dim, 10, 3.0, false, SEED);
+    Arrays.fill(data, 7 * dim, 8 * dim, 0f); // a zero vector: cosine scores it 0
+    for (int flatThreshold : new int[] {IvfIndexWriter.DEFAULT_FLAT_THRESHOLD * 2, 0}) {
+      byte[] bytes =
+          IvfIndexWriter.builder(metric, dim)
+              .flatThreshold(flatThreshold)
+              .seed(SEED)
+              .build()
+              .write(data);
+      for (IvfIndex index : openBoth(bytes, "vectors")) {
+        for (int ord = 0; ord < n; ord++) {
+          assertThat(index.vector(ord))
+              .as("%s ordinal %d loaded %s", metric, ord, index.isLoaded())
+              .containsExactly(Arrays.copyOfRange(data, ord * dim, (ord + 1) * dim));
+        }
+        assertThatThrownBy(() -> index.vector(n)).isInstanceOf(IndexOutOfBoundsException.class);
+        float[] q = VectorTestData.vector(data, 3, dim);
+        VectorSearchResult all = index.exactSearch(q, n, VectorTestData.of(n, 7, 3));
+        if (metric == DistanceMetric.COSINE) {
+          assertThat(all.ordinals()).containsExactly(3, 7);
+          assertThat(all.scores()[0]).isCloseTo(1f, within(1e-5f));
+          assertThat(all.scores()[1]).isZero();
+        }
+      }
+    }
+  }
+
   @Test
   void corruptOrTruncatedBytesFailWithTheIndexName() {
     float[] data = VectorTestData.clustered(3000, 8, 10, 0.5, false, SEED);
@@ -352,7 +384,7 @@ class IvfIndexTest {
 
     byte[] badVersion = good.clone();
     badVersion[4] = 9;
-    assertCorrupt(badVersion, "unsupported format version 9 (this build reads 1)");
+    assertCorrupt(badVersion, "unsupported format version 9 (this build reads 2)");
 
     byte[] badCentroid = good.clone();
     badCentroid[IvfFormat.HEADER_BYTES + 5] ^= 0x40;
