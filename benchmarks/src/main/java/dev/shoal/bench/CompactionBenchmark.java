@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ol>
  *   <li><b>Compaction throughput</b>: a fold of {@code compactDocs} documents from WAL batches of
  *       1,000 into one segment, then a merge of five segments of {@code compactDocs / 5} documents
- *       into one (the tiered merge the default threshold of 4 triggers), each timed around {@code
+ *       into one (the tiered merge a segment threshold of 4 triggers), each timed around {@code
  *       engine.compact} in an engine that has not read the namespace yet.
  *   <li><b>Write amplification</b>: {@code docs} documents written in batches of 1,000 by one
  *       thread with autoCompact on, then the background compactions are waited for. Amplification
@@ -51,9 +51,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       bytes of one branch.
  * </ol>
  *
- * <p>Arguments (all optional): {@code --docs 1000000 --compact-docs 50000 --dim 128 --seed 42
- * --wal-threshold 8 --segment-threshold 4 --sweep (or --sweep-settings 16/8,32/16)
- * --skip-throughput --skip-branch --dir <parent of the temporary folders>}.
+ * <p>Arguments (all optional; the thresholds default to the engine's): {@code --docs 1000000
+ * --compact-docs 50000 --dim 128 --seed 42 --wal-threshold 16 --segment-threshold 8 --sweep (or
+ * --sweep-settings 8/4,32/16) --skip-throughput --skip-branch --dir <parent of the temporary
+ * folders>}.
  */
 public final class CompactionBenchmark {
   private static final int BATCH = 1_000;
@@ -100,8 +101,8 @@ public final class CompactionBenchmark {
     int compactDocs = 50_000;
     int dim = 128;
     long seed = 42;
-    int walThreshold = 8;
-    int segmentThreshold = 4;
+    int walThreshold = EngineConfig.defaults().walCompactThreshold();
+    int segmentThreshold = EngineConfig.defaults().segmentCompactThreshold();
     List<int[]> sweep = List.of();
     boolean throughput = true;
     boolean branch = true;
