@@ -2,6 +2,7 @@ package dev.shoal.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shoal.engine.manifest.GarbageList;
 import dev.shoal.engine.manifest.Manifest;
 import dev.shoal.engine.manifest.ManifestStore;
 import dev.shoal.engine.model.DistanceMetric;
@@ -291,11 +292,13 @@ class CrashSafetyTest {
             .ifPresent(
                 m -> {
                   referenced.addAll(m.liveObjectKeys());
-                  m.garbage().forEach(g -> referenced.add(g.key()));
+                  referenced.addAll(GarbageList.keysOf(backing, m.garbage()));
                 });
       }
       for (ObjectInfo o : backing.list("acme/crash/ns/")) {
-        if (o.key().contains("/wal/") || o.key().contains("/segments/")) {
+        if (o.key().contains("/wal/")
+            || o.key().contains("/segments/")
+            || o.key().contains("/garbage/")) {
           assertThat(referenced).as("leaked object after repair").contains(o.key());
         }
       }

@@ -2,7 +2,7 @@ package dev.shoal.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shoal.engine.manifest.GarbageRef;
+import dev.shoal.engine.manifest.GarbageList;
 import dev.shoal.engine.manifest.Manifest;
 import dev.shoal.engine.manifest.ManifestStore;
 import dev.shoal.engine.model.Document;
@@ -130,7 +130,9 @@ class ModelBasedTest {
       check(engines.get(2), model, seed, log);
       Set<String> referenced = referenced(model.keySet());
       for (ObjectInfo o : store.list(ORG + "/" + PROJECT + "/ns/")) {
-        if (o.key().contains("/wal/") || o.key().contains("/segments/")) {
+        if (o.key().contains("/wal/")
+            || o.key().contains("/segments/")
+            || o.key().contains("/garbage/")) {
           assertThat(referenced)
               .as("unreferenced object left after repair with sweep (seed %d)", seed)
               .contains(o.key());
@@ -241,9 +243,7 @@ class ModelBasedTest {
       m.ifPresent(
           x -> {
             keys.addAll(x.liveObjectKeys());
-            for (GarbageRef g : x.garbage()) {
-              keys.add(g.key());
-            }
+            keys.addAll(GarbageList.keysOf(store, x.garbage()));
           });
     }
     return keys;

@@ -2,7 +2,7 @@ package dev.shoal.engine.gc;
 
 import dev.shoal.engine.RepairReport;
 import dev.shoal.engine.cache.ObjectCache;
-import dev.shoal.engine.manifest.GarbageRef;
+import dev.shoal.engine.manifest.GarbageList;
 import dev.shoal.engine.manifest.Manifest;
 import dev.shoal.engine.manifest.ManifestStore;
 import dev.shoal.engine.manifest.NamespaceLayout;
@@ -93,8 +93,8 @@ public final class Repair {
       for (String key : latest.get().liveObjectKeys()) {
         holders.computeIfAbsent(key, k -> new TreeSet<>()).add(name);
       }
-      for (GarbageRef g : latest.get().garbage()) {
-        holders.computeIfAbsent(g.key(), k -> new TreeSet<>()).add(name);
+      for (String key : GarbageList.keysOf(store, latest.get().garbage())) {
+        holders.computeIfAbsent(key, k -> new TreeSet<>()).add(name);
       }
     }
 
@@ -135,7 +135,9 @@ public final class Repair {
         String rest = key.substring(nsPrefix.length());
         int slash = rest.indexOf('/');
         String kind = slash < 0 ? "" : rest.substring(slash + 1);
-        if (!(kind.startsWith("wal/") || kind.startsWith("segments/"))) {
+        if (!(kind.startsWith("wal/")
+            || kind.startsWith("segments/")
+            || kind.startsWith("garbage/"))) {
           continue; // manifests expire on their own; leases are tiny and expire
         }
         if (holders.containsKey(key) || table.refs().containsKey(key)) {

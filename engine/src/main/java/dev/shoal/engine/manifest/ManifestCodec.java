@@ -29,6 +29,32 @@ public final class ManifestCodec {
     }
   }
 
+  public static byte[] encodeGarbageList(GarbageList list) {
+    try {
+      return MAPPER.writeValueAsBytes(list);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException("Cannot encode a garbage list", e);
+    }
+  }
+
+  /**
+   * Decodes a stored {@link GarbageList}.
+   *
+   * @throws CorruptObjectException naming the key if the JSON is malformed or truncated
+   */
+  public static GarbageList decodeGarbageList(String key, byte[] data) {
+    GarbageList list;
+    try {
+      list = MAPPER.readValue(data, GarbageList.class);
+    } catch (IOException | RuntimeException e) {
+      throw new CorruptObjectException(key, "not a valid garbage list: " + e.getMessage(), e);
+    }
+    if (list == null) {
+      throw new CorruptObjectException(key, "empty garbage list");
+    }
+    return list;
+  }
+
   /**
    * Decodes a stored manifest.
    *

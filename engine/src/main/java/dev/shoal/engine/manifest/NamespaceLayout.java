@@ -11,6 +11,7 @@ import java.util.UUID;
  * {org}/{project}/ns/{ns}/manifests/{version:020}  manifest versions, created with put-if-absent
  * {org}/{project}/ns/{ns}/wal/{uuid}.wal           WAL batches
  * {org}/{project}/ns/{ns}/segments/{uuid}.seg      segments
+ * {org}/{project}/ns/{ns}/garbage/{uuid}.keys      keys one compaction dropped ({@link GarbageList})
  * </pre>
  *
  * Heads sit in their own folder so that listing a project's namespaces reads one small object name
@@ -70,4 +71,15 @@ public final class NamespaceLayout {
   public static String newSegmentKey(NamespacePath ns) {
     return namespaceRoot(ns) + "segments/" + UUID.randomUUID() + ".seg";
   }
+
+  public static String newGarbageListKey(NamespacePath ns) {
+    return namespaceRoot(ns) + "garbage/" + UUID.randomUUID() + GARBAGE_LIST_SUFFIX;
+  }
+
+  /** Whether a key names a {@link GarbageList} object. */
+  public static boolean isGarbageList(String key) {
+    return key.endsWith(GARBAGE_LIST_SUFFIX) && key.contains("/garbage/");
+  }
+
+  private static final String GARBAGE_LIST_SUFFIX = ".keys";
 }

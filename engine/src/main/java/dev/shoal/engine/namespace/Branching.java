@@ -6,6 +6,7 @@ import dev.shoal.engine.InvalidRequestException;
 import dev.shoal.engine.NamespaceExistsException;
 import dev.shoal.engine.cache.ObjectCache;
 import dev.shoal.engine.gc.Reclaimer;
+import dev.shoal.engine.manifest.GarbageList;
 import dev.shoal.engine.manifest.GarbageRef;
 import dev.shoal.engine.manifest.Manifest;
 import dev.shoal.engine.manifest.NamespaceLayout;
@@ -114,10 +115,13 @@ public final class Branching {
    */
   private boolean stillHeld(Manifest latest, Set<String> keys, long sharedAt) {
     Set<String> held = new HashSet<>(latest.liveObjectKeys());
+    if (held.containsAll(keys)) {
+      return true;
+    }
     long safe = sharedAt - retention.toMillis() / 2;
     for (GarbageRef g : latest.garbage()) {
       if (g.droppedAtMillis() > safe) {
-        held.add(g.key());
+        held.addAll(GarbageList.keysOf(store, g));
       }
     }
     return held.containsAll(keys);

@@ -8,6 +8,7 @@ import dev.shoal.engine.ShoalException;
 import dev.shoal.engine.gc.Reclaimer;
 import dev.shoal.engine.index.text.TextAnalyzer;
 import dev.shoal.engine.index.text.TextAnalyzerOptions;
+import dev.shoal.engine.manifest.GarbageList;
 import dev.shoal.engine.manifest.GarbageRef;
 import dev.shoal.engine.manifest.Manifest;
 import dev.shoal.engine.manifest.NamespaceLayout;
@@ -25,9 +26,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -169,11 +172,19 @@ public final class Compactor {
           newRefs.add(folded);
         }
       }
+      // Many dropped keys go into one list object, so manifests stay small (see GarbageList).
+      List<String> dropped = dropped(m, plan);
+      String list = null;
+      if (dropped.size() > GarbageList.INLINE_MAX) {
+        list = GarbageList.write(store, ns, dropped);
+        written.add(list);
+      }
       Manifest compacted = m;
       Plan p = plan;
       SegmentRef mergedRef = merged;
       SegmentRef foldedRef = folded;
-      List<String> expired = new ArrayList<>();
+      String droppedList = list;
+      List<GarbageRef> expired = new ArrayList<>();
       Manifest committed =
           namespaces.commit(
               ns,
@@ -181,7 +192,8 @@ public final class Compactor {
                 @Override
                 public Manifest apply(Manifest base, long nextVersion) {
                   expired.clear();
-                  return rebase(ns, base, nextVersion, compacted, p, mergedRef, foldedRef, expired);
+                  return rebase(
+                      base, nextVersion, compacted, p, mergedRef, foldedRef, droppedList, expired);
                 }
 
                 @Override
@@ -190,7 +202,7 @@ public final class Compactor {
                 }
               });
       written.clear(); // committed: the segments are referenced now
-      int removed = reclaimer.release(ns, expired);
+      int removed = release(ns, expired);
       long live = snapshots.load(ns, committed).liveCount();
       int mergedCount =
           plan.full() ? m.segments().size() : Math.max(0, plan.mergeTo() - plan.mergeFrom());
@@ -418,20 +430,52 @@ public final class Compactor {
         clock.millis());
   }
 
+  /** What a compaction under {@code plan} drops from {@code m}: folded batches, merged segments. */
+  private static List<String> dropped(Manifest m, Plan plan) {
+    List<String> out = new ArrayList<>();
+    int fold = plan.full() ? m.wal().size() : plan.foldWal();
+    m.wal().subList(0, fold).forEach(w -> out.add(w.key()));
+    if (plan.full()) {
+      m.segments().forEach(seg -> out.add(seg.key()));
+    } else if (plan.mergeFrom() >= 0) {
+      m.segments().subList(plan.mergeFrom(), plan.mergeTo()).forEach(seg -> out.add(seg.key()));
+    }
+    return out;
+  }
+
+  /**
+   * Releases garbage past retention: the objects first, then the lists that named them, so a crash
+   * in between leaves only unreferenced objects for repair. Returns the objects deleted.
+   */
+  private int release(NamespacePath ns, List<GarbageRef> expired) {
+    Set<String> objects = new LinkedHashSet<>();
+    List<String> lists = new ArrayList<>();
+    for (GarbageRef g : expired) {
+      if (NamespaceLayout.isGarbageList(g.key())) {
+        List<String> keys = GarbageList.keysOf(store, g);
+        objects.addAll(keys.subList(0, keys.size() - 1));
+        lists.add(g.key());
+      } else {
+        objects.add(g.key());
+      }
+    }
+    return reclaimer.release(ns, objects) + reclaimer.release(ns, lists);
+  }
+
   /**
    * The compacted manifest on top of the newest version: the folded batches (a prefix of the WAL)
    * and the merged run are replaced, everything newer is kept, dropped objects become garbage and
    * garbage past the retention period is handed back for deletion.
    */
   private Manifest rebase(
-      NamespacePath ns,
       Manifest base,
       long nextVersion,
       Manifest compacted,
       Plan plan,
       SegmentRef merged,
       SegmentRef folded,
-      List<String> expired) {
+      String droppedList,
+      List<GarbageRef> expired) {
     if (base == null || base.deleted()) {
       throw new Superseded("the namespace was deleted or recreated during compaction");
     }
@@ -473,13 +517,17 @@ public final class Compactor {
     List<GarbageRef> garbage = new ArrayList<>();
     for (GarbageRef g : base.garbage()) {
       if (g.droppedAtMillis() <= cutoff) {
-        expired.add(g.key());
+        expired.add(g);
       } else {
         garbage.add(g);
       }
     }
-    for (String key : dropped) {
-      garbage.add(new GarbageRef(key, now));
+    if (droppedList != null) {
+      garbage.add(new GarbageRef(droppedList, now));
+    } else {
+      for (String key : dropped) {
+        garbage.add(new GarbageRef(key, now));
+      }
     }
     return base.toBuilder()
         .version(nextVersion)

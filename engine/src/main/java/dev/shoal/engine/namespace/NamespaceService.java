@@ -17,6 +17,7 @@ import dev.shoal.engine.WriterClaim;
 import dev.shoal.engine.WriterFencedException;
 import dev.shoal.engine.WriterPosition;
 import dev.shoal.engine.gc.Reclaimer;
+import dev.shoal.engine.manifest.GarbageList;
 import dev.shoal.engine.manifest.IdempotencyRecord;
 import dev.shoal.engine.manifest.Manifest;
 import dev.shoal.engine.manifest.ManifestStore;
@@ -282,7 +283,7 @@ public final class NamespaceService {
     }
     snapshots.invalidate(ns);
     Set<String> keys = new HashSet<>(last[0].liveObjectKeys());
-    last[0].garbage().forEach(g -> keys.add(g.key()));
+    keys.addAll(GarbageList.keysOf(store, last[0].garbage()));
     reclaimer.release(ns, keys);
     return last[0];
   }
