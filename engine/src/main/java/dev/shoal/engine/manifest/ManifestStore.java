@@ -207,7 +207,50 @@ public final class ManifestStore {
             + (last == null ? "unknown" : last.getMessage())
             + ". Read the namespace before retrying a write without an idempotency key or writer"
             + " position",
-        last);
+        last,
+        next.version(),
+        next.commitId());
+  }
+
+  /** What became of a commit whose outcome was unknown. */
+  public enum Outcome {
+    /** The version holds the commit: it happened. */
+    COMMITTED,
+    /** Another commit holds the version: it did not happen, and never will. */
+    NOT_COMMITTED,
+    /** Still unknown: the version is absent (a delayed create may still land) or unreadable. */
+    UNKNOWN
+  }
+
+  /**
+   * What a read of the version tells about a commit.
+   *
+   * @param manifest the committed manifest when {@code outcome} is {@link Outcome#COMMITTED}
+   */
+  public record Resolution(Outcome outcome, Manifest manifest) {}
+
+  /**
+   * Resolves a {@link CommitStateUnknownException} of {@link #tryCreate} by reading the version it
+   * tried to create (read-only: it never creates anything). A commit can only ever land at that
+   * version, so another commit id there proves it did not happen; an absent version proves nothing,
+   * because the lost request may still arrive.
+   */
+  public Resolution resolve(NamespacePath ns, CommitStateUnknownException e) {
+    if (e.version() < 1 || e.commitId() == null) {
+      return new Resolution(Outcome.UNKNOWN, null);
+    }
+    try {
+      Optional<Manifest> m = read(ns, e.version());
+      if (m.isEmpty()) {
+        return new Resolution(Outcome.UNKNOWN, null);
+      }
+      return m.get().commitId().equals(e.commitId())
+          ? new Resolution(Outcome.COMMITTED, m.get())
+          : new Resolution(Outcome.NOT_COMMITTED, null);
+    } catch (RuntimeException failed) {
+      LOG.debug("Cannot read {} version {} back: {}", ns, e.version(), failed.toString());
+      return new Resolution(Outcome.UNKNOWN, null);
+    }
   }
 
   /** Writes the head (best effort: a lagging head only costs readers a longer probe). */

@@ -1,6 +1,7 @@
 package dev.shoal.engine.namespace;
 
 import dev.shoal.engine.CommitFailedException;
+import dev.shoal.engine.CommitStateUnknownException;
 import dev.shoal.engine.Consistency;
 import dev.shoal.engine.InvalidRequestException;
 import dev.shoal.engine.NamespaceExistsException;
@@ -9,6 +10,7 @@ import dev.shoal.engine.gc.Reclaimer;
 import dev.shoal.engine.manifest.GarbageList;
 import dev.shoal.engine.manifest.GarbageRef;
 import dev.shoal.engine.manifest.Manifest;
+import dev.shoal.engine.manifest.ManifestStore;
 import dev.shoal.engine.manifest.NamespaceLayout;
 import dev.shoal.engine.manifest.SegmentRef;
 import dev.shoal.engine.manifest.WalRef;
@@ -100,6 +102,13 @@ public final class Branching {
                 return manifest;
               }
             });
+      } catch (CommitStateUnknownException e) {
+        // The target's manifest may reference the keys: never release them on an unknown outcome.
+        ManifestStore.Resolution r = namespaces.resolve(target, e);
+        if (r.outcome() == ManifestStore.Outcome.COMMITTED) {
+          return r.manifest();
+        }
+        throw e;
       } catch (RuntimeException e) {
         reclaimer.release(target, keys); // the source still holds them: nothing is deleted
         throw e;
@@ -156,28 +165,55 @@ public final class Branching {
                   s.sections(),
                   s.createdAtMillis()));
         }
-        Manifest committed =
-            namespaces.commit(
-                target,
-                new CommitTask.ManifestUpdate<Manifest>() {
-                  @Override
-                  public Manifest apply(Manifest base, long nextVersion) {
-                    requireAbsent(target, base);
-                    return src.derive(
-                        target.toString(),
-                        nextVersion,
-                        NamespaceService.newCommitId(),
-                        clock.millis(),
-                        null,
-                        wal,
-                        segments);
-                  }
+        Manifest committed;
+        try {
+          committed =
+              namespaces.commit(
+                  target,
+                  new CommitTask.ManifestUpdate<Manifest>() {
+                    @Override
+                    public Manifest apply(Manifest base, long nextVersion) {
+                      requireAbsent(target, base);
+                      return src.derive(
+                          target.toString(),
+                          nextVersion,
+                          NamespaceService.newCommitId(),
+                          clock.millis(),
+                          null,
+                          wal,
+                          segments);
+                    }
 
-                  @Override
-                  public Manifest result(Manifest manifest) {
-                    return manifest;
-                  }
-                });
+                    @Override
+                    public Manifest result(Manifest manifest) {
+                      return manifest;
+                    }
+                  });
+        } catch (CommitStateUnknownException e) {
+          // The target's manifest may reference the copies: keep them unless it provably does not.
+          ManifestStore.Resolution r = namespaces.resolve(target, e);
+          if (r.outcome() == ManifestStore.Outcome.NOT_COMMITTED) {
+            throw new CommitFailedException(
+                "Cannot copy "
+                    + source
+                    + " into "
+                    + target
+                    + ": another commit took its manifest version "
+                    + e.version()
+                    + " while the answer to ours was lost; retry",
+                e);
+          }
+          if (r.outcome() == ManifestStore.Outcome.UNKNOWN) {
+            LOG.warn(
+                "Cannot tell whether the copy {} -> {} committed; leaving its {} objects for repair",
+                source,
+                target,
+                written.size());
+            written.clear();
+            throw e;
+          }
+          committed = r.manifest();
+        }
         written.clear();
         return committed;
       } catch (ObjectNotFoundException e) {

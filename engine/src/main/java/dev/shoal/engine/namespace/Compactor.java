@@ -1,5 +1,7 @@
 package dev.shoal.engine.namespace;
 
+import dev.shoal.engine.CommitFailedException;
+import dev.shoal.engine.CommitStateUnknownException;
 import dev.shoal.engine.CompactionReport;
 import dev.shoal.engine.Consistency;
 import dev.shoal.engine.EngineConfig;
@@ -11,6 +13,7 @@ import dev.shoal.engine.index.text.TextAnalyzerOptions;
 import dev.shoal.engine.manifest.GarbageList;
 import dev.shoal.engine.manifest.GarbageRef;
 import dev.shoal.engine.manifest.Manifest;
+import dev.shoal.engine.manifest.ManifestStore;
 import dev.shoal.engine.manifest.NamespaceLayout;
 import dev.shoal.engine.manifest.SegmentRef;
 import dev.shoal.engine.manifest.WalRef;
@@ -185,22 +188,56 @@ public final class Compactor {
       SegmentRef foldedRef = folded;
       String droppedList = list;
       List<GarbageRef> expired = new ArrayList<>();
-      Manifest committed =
-          namespaces.commit(
-              ns,
-              new CommitTask.ManifestUpdate<Manifest>() {
-                @Override
-                public Manifest apply(Manifest base, long nextVersion) {
-                  expired.clear();
-                  return rebase(
-                      base, nextVersion, compacted, p, mergedRef, foldedRef, droppedList, expired);
-                }
+      Manifest committed;
+      try {
+        committed =
+            namespaces.commit(
+                ns,
+                new CommitTask.ManifestUpdate<Manifest>() {
+                  @Override
+                  public Manifest apply(Manifest base, long nextVersion) {
+                    expired.clear();
+                    return rebase(
+                        base,
+                        nextVersion,
+                        compacted,
+                        p,
+                        mergedRef,
+                        foldedRef,
+                        droppedList,
+                        expired);
+                  }
 
-                @Override
-                public Manifest result(Manifest manifest) {
-                  return manifest;
-                }
-              });
+                  @Override
+                  public Manifest result(Manifest manifest) {
+                    return manifest;
+                  }
+                });
+      } catch (CommitStateUnknownException e) {
+        // The manifest may reference the new segments (and its garbage the folded batches):
+        // delete nothing unless the version proves it did not land.
+        ManifestStore.Resolution r = namespaces.resolve(ns, e);
+        if (r.outcome() == ManifestStore.Outcome.NOT_COMMITTED) {
+          throw new CommitFailedException(
+              "Cannot compact "
+                  + ns
+                  + ": another commit took manifest version "
+                  + e.version()
+                  + " while the answer to ours was lost; nothing was changed, retry",
+              e);
+        }
+        if (r.outcome() == ManifestStore.Outcome.UNKNOWN) {
+          LOG.warn(
+              "Cannot tell whether the compaction of {} committed version {}; leaving its {} new"
+                  + " objects for repair",
+              ns,
+              e.version(),
+              written.size());
+          written.clear();
+          throw e;
+        }
+        committed = r.manifest();
+      }
       written.clear(); // committed: the segments are referenced now
       int removed = release(ns, expired);
       long live = snapshots.load(ns, committed).liveCount();

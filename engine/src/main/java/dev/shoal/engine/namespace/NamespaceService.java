@@ -1,6 +1,7 @@
 package dev.shoal.engine.namespace;
 
 import dev.shoal.engine.CommitFailedException;
+import dev.shoal.engine.CommitStateUnknownException;
 import dev.shoal.engine.Consistency;
 import dev.shoal.engine.EngineConfig;
 import dev.shoal.engine.InvalidRequestException;
@@ -371,6 +372,20 @@ public final class NamespaceService {
     if (base == null || base.deleted()) {
       throw new NamespaceNotFoundException(ns.toString());
     }
+  }
+
+  /**
+   * What became of a commit of {@code ns} that failed with an unknown outcome (see {@link
+   * ManifestStore#resolve}). A caller that wrote objects for the commit may delete them only on
+   * {@link ManifestStore.Outcome#NOT_COMMITTED}: on {@link ManifestStore.Outcome#UNKNOWN} the
+   * manifest may reference them, so they are left for repair to sweep if it does not.
+   */
+  public ManifestStore.Resolution resolve(NamespacePath ns, CommitStateUnknownException e) {
+    ManifestStore.Resolution r = manifests.resolve(ns, e);
+    if (r.manifest() != null) {
+      handle(ns).observe(r.manifest(), clock.millis());
+    }
+    return r;
   }
 
   /**
