@@ -35,6 +35,14 @@ import org.slf4j.LoggerFactory;
  * deleting it, so the branch starts over from the newer version. The work is proportional to the
  * number of objects, never to the number of documents.
  *
+ * <p>A branch that fails after sharing (its target was created meanwhile, its commit failed or has
+ * an unknown outcome, or the source kept changing) leaves its table entries in place. They are
+ * keyed by namespace name, and sharing is idempotent, so an entry may equally be the one another
+ * branch to the same target committed with or is about to commit with: removing it could let the
+ * source delete objects that branch references. A stale entry only keeps objects alive; {@link
+ * dev.shoal.engine.gc.Repair} drops entries no manifest justifies once they are older than the
+ * sweep grace period.
+ *
  * <p>Thread-safe.
  */
 public final class Branching {
@@ -108,9 +116,6 @@ public final class Branching {
         if (r.outcome() == ManifestStore.Outcome.COMMITTED) {
           return r.manifest();
         }
-        throw e;
-      } catch (RuntimeException e) {
-        reclaimer.release(target, keys); // the source still holds them: nothing is deleted
         throw e;
       }
     }
