@@ -152,6 +152,81 @@ class EngineWriteTest {
   }
 
   @Test
+  void writerEpochsOutliveADeleteSoAZombieStaysFencedAfterTheNamespaceIsRecreated() {
+    String writer = "kafka/c/t/0";
+    engine.claimWriter(ns, writer, true, null); // epoch 1: the instance that becomes a zombie
+    WriterClaim owner = engine.claimWriter(ns, writer, true, null);
+    engine.write(
+        ns,
+        WriteRequest.builder()
+            .upsert(doc("a", null, Map.of()))
+            .writerPosition(new WriterPosition(writer, owner.epoch(), 10))
+            .build());
+    engine.deleteNamespace(ns);
+
+    // Before the namespace exists again, the zombie may not recreate it.
+    assertThatThrownBy(
+            () ->
+                engine.write(
+                    ns,
+                    WriteRequest.builder()
+                        .upsert(doc("z", null, Map.of()))
+                        .writerPosition(new WriterPosition(writer, 1, 11))
+                        .build()))
+        .isInstanceOf(WriterFencedException.class)
+        .hasMessage(
+            "Cannot write to "
+                + ns
+                + ": writer "
+                + writer
+                + " has epoch 1 but epoch 2 claimed it since (this instance is a zombie and must"
+                + " stop)");
+    assertThat(engine.namespaceExists(ns)).isFalse();
+
+    // A claim after the delete continues the epochs; the positions start over.
+    WriterClaim again = engine.claimWriter(ns, writer, true, null);
+    assertThat(again.epoch()).isEqualTo(3);
+    assertThat(again.position()).isEmpty();
+    assertThatThrownBy(
+            () ->
+                engine.write(
+                    ns,
+                    WriteRequest.builder()
+                        .upsert(doc("z", null, Map.of()))
+                        .writerPosition(new WriterPosition(writer, 1, 11))
+                        .build()))
+        .isInstanceOf(WriterFencedException.class)
+        .hasMessageContaining("has epoch 1 but epoch 3 claimed it since");
+    assertThat(engine.getDocument(ns, "z", Consistency.STRONG)).isEmpty();
+  }
+
+  @Test
+  void theCurrentWriterRecreatesADeletedNamespaceFromAFreshPosition() {
+    String writer = "kafka/c/t/0";
+    WriterClaim owner = engine.claimWriter(ns, writer, true, null);
+    engine.write(
+        ns,
+        WriteRequest.builder()
+            .upsert(doc("a", null, Map.of()))
+            .writerPosition(new WriterPosition(writer, owner.epoch(), 10))
+            .build());
+    engine.deleteNamespace(ns);
+
+    WriteResult r =
+        engine.write(
+            ns,
+            WriteRequest.builder()
+                .upsert(doc("b", null, Map.of()))
+                .writerPosition(new WriterPosition(writer, owner.epoch(), 3))
+                .build());
+
+    assertThat(r.deduplicated()).isFalse();
+    assertThat(engine.writerPosition(ns, writer)).hasValue(3);
+    assertThat(engine.getDocument(ns, "b", Consistency.STRONG)).isPresent();
+    assertThat(engine.getDocument(ns, "a", Consistency.STRONG)).isEmpty();
+  }
+
+  @Test
   void ifVersionConflicts() {
     engine.write(ns, WriteRequest.upsert(List.of(doc("a", null, Map.of()))));
     assertThatThrownBy(

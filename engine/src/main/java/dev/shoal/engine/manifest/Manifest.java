@@ -28,7 +28,7 @@ import java.util.TreeMap;
  * @param nextSeq the sequence number the next record will get
  * @param wal unindexed WAL batches, oldest first
  * @param segments indexed segments, oldest first
- * @param writers exactly-once writer states by writer id
+ * @param writers exactly-once writer states by writer id (in a tombstone, only their epochs)
  * @param idempotency recent idempotency keys and their results, oldest first
  * @param garbage objects dropped from the namespace, deleted after the retention period
  * @param textAnalyzer how text fields are analyzed ({@code stop_words}, {@code stemming}), fixed at
@@ -152,8 +152,14 @@ public record Manifest(
         textAnalyzer);
   }
 
-  /** A tombstone that ends this namespace's history (the version numbering continues). */
+  /**
+   * A tombstone that ends this namespace's life. The version numbering continues, and so do the
+   * writers' epochs (without their positions), so that an instance claimed before the delete stays
+   * fenced if the namespace is created again (see {@link #continuing}).
+   */
   public Manifest tombstone(long nowMillis, String newCommitId) {
+    Map<String, WriterState> epochs = new TreeMap<>();
+    writers.forEach((id, w) -> epochs.put(id, new WriterState(w.epoch(), null, nowMillis)));
     return new Manifest(
         FORMAT_VERSION,
         namespace,
@@ -169,10 +175,24 @@ public record Manifest(
         nextSeq,
         null,
         null,
-        null,
+        epochs,
         null,
         null,
         null);
+  }
+
+  /**
+   * This first version of a namespace, carrying over what must outlive an earlier life of the name:
+   * the writer epochs of {@code previous} if it is a tombstone (null or a live version changes
+   * nothing). Writers this version claims itself keep their own state.
+   */
+  public Manifest continuing(Manifest previous) {
+    if (previous == null || !previous.deleted()) {
+      return this;
+    }
+    Builder b = toBuilder();
+    previous.writers.forEach(b.writers::putIfAbsent);
+    return b.build();
   }
 
   /** Every object this version references (WAL batches, segments), but not its garbage. */

@@ -96,13 +96,14 @@ public final class Branching {
               public Manifest apply(Manifest base, long nextVersion) {
                 requireAbsent(target, base);
                 return from.derive(
-                    target.toString(),
-                    nextVersion,
-                    NamespaceService.newCommitId(),
-                    clock.millis(),
-                    source.toString(),
-                    from.wal(),
-                    from.segments());
+                        target.toString(),
+                        nextVersion,
+                        NamespaceService.newCommitId(),
+                        clock.millis(),
+                        source.toString(),
+                        from.wal(),
+                        from.segments())
+                    .continuing(base);
               }
 
               @Override
@@ -180,13 +181,14 @@ public final class Branching {
                     public Manifest apply(Manifest base, long nextVersion) {
                       requireAbsent(target, base);
                       return src.derive(
-                          target.toString(),
-                          nextVersion,
-                          NamespaceService.newCommitId(),
-                          clock.millis(),
-                          null,
-                          wal,
-                          segments);
+                              target.toString(),
+                              nextVersion,
+                              NamespaceService.newCommitId(),
+                              clock.millis(),
+                              null,
+                              wal,
+                              segments)
+                          .continuing(base);
                     }
 
                     @Override

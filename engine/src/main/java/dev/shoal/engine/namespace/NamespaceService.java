@@ -216,13 +216,14 @@ public final class NamespaceService {
               throw new NamespaceExistsException(ns.toString());
             }
             return Manifest.create(
-                ns.toString(),
-                nextVersion,
-                newCommitId(),
-                clock.millis(),
-                metric,
-                labels,
-                textAnalyzer);
+                    ns.toString(),
+                    nextVersion,
+                    newCommitId(),
+                    clock.millis(),
+                    metric,
+                    labels,
+                    textAnalyzer)
+                .continuing(base);
           }
 
           @Override
@@ -313,11 +314,13 @@ public final class NamespaceService {
                       clock.millis(),
                       metric == null ? DistanceMetric.COSINE : metric,
                       Map.of())
+                      .continuing(base)
                       .toBuilder();
             } else {
               b = base.toBuilder();
             }
-            WriterState old = base == null || base.deleted() ? null : base.writers().get(writerId);
+            // A tombstone keeps the epochs (not the positions): the claim continues them.
+            WriterState old = base == null ? null : base.writers().get(writerId);
             WriterState claimed =
                 new WriterState(
                     old == null ? 1 : old.epoch() + 1,
@@ -758,6 +761,7 @@ public final class NamespaceService {
         Manifest.Builder b =
             creates
                 ? Manifest.create(ns.toString(), nextVersion, "", now, plan.metric(), Map.of())
+                    .continuing(base)
                     .toBuilder()
                 : base.toBuilder();
         long seq = creates ? 1 : base.nextSeq();
@@ -866,7 +870,8 @@ public final class NamespaceService {
         WriterState claimed = null;
         WriterPosition pos = req.writerPosition();
         if (pos != null) {
-          WriterState stored = live ? base.writers().get(pos.writerId()) : null;
+          // A deleted namespace's tombstone still knows the epochs, so a zombie cannot recreate it.
+          WriterState stored = base == null ? null : base.writers().get(pos.writerId());
           if (stored == null || pos.epoch() > stored.epoch()) {
             throw new InvalidRequestException(
                 "Cannot write to "
