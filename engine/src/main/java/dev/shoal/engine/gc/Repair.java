@@ -28,9 +28,22 @@ import org.slf4j.LoggerFactory;
  * in-flight write's object is not referenced yet), and table entries younger than the grace period
  * are kept (an in-flight branch records its sharing before committing its manifest).
  *
+ * <p>It also releases, through the {@link GarbageCollector}, the garbage of every namespace it
+ * visits that is past the retention period, so that the dropped objects of a namespace nobody
+ * writes to (and that no engine still has a garbage pass scheduled for) do not stay for ever.
+ *
  * <p>Thread-safe.
  */
 public final class Repair {
+  /** Releases a namespace's garbage past the retention period (see the compactor). */
+  @FunctionalInterface
+  public interface GarbageCollector {
+    /**
+     * @return the newest version afterwards, or null if unchanged or unknown
+     */
+    Manifest collect(NamespacePath ns);
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(Repair.class);
 
   private final ObjectStore store;
@@ -39,6 +52,7 @@ public final class Repair {
   private final ObjectCache cache;
   private final Clock clock;
   private final Duration grace;
+  private final GarbageCollector garbage;
 
   public Repair(
       ObjectStore store,
@@ -46,13 +60,20 @@ public final class Repair {
       RefTableStore refs,
       ObjectCache cache,
       Clock clock,
-      Duration grace) {
+      Duration grace,
+      GarbageCollector garbage) {
     this.store = store;
     this.manifests = manifests;
     this.refs = refs;
     this.cache = cache;
     this.clock = clock;
     this.grace = grace;
+    this.garbage = garbage;
+  }
+
+  private boolean hasExpiredGarbage(Manifest m, long now) {
+    long cutoff = now - manifests.retention().toMillis();
+    return m.garbage().stream().anyMatch(g -> g.droppedAtMillis() <= cutoff);
   }
 
   public RepairReport repair(String org, String project, boolean sweep) {
@@ -85,6 +106,16 @@ public final class Repair {
         continue;
       }
       Optional<Manifest> latest = manifests.readLatest(ns, null); // also heals heads
+      if (latest.isPresent() && hasExpiredGarbage(latest.get(), now)) {
+        try {
+          Manifest after = garbage.collect(ns);
+          if (after != null) {
+            latest = Optional.of(after);
+          }
+        } catch (RuntimeException e) {
+          LOG.warn("Cannot release the expired garbage of {}: {}", ns, e.toString());
+        }
+      }
       manifests.expireVersions(ns);
       if (latest.isEmpty() || latest.get().deleted()) {
         continue;

@@ -195,6 +195,33 @@ public record Manifest(
     return b.build();
   }
 
+  /**
+   * The next version with another garbage list and nothing else changed: a tombstone stays a
+   * tombstone (garbage collection of a deleted namespace).
+   */
+  public Manifest withGarbage(
+      long nextVersion, String newCommitId, long nowMillis, List<GarbageRef> newGarbage) {
+    return new Manifest(
+        FORMAT_VERSION,
+        namespace,
+        nextVersion,
+        newCommitId,
+        deleted,
+        createdAtMillis,
+        nowMillis,
+        distanceMetric,
+        vectorDim,
+        labels,
+        parent,
+        nextSeq,
+        wal,
+        segments,
+        writers,
+        idempotency,
+        newGarbage,
+        textAnalyzer);
+  }
+
   /** Every object this version references (WAL batches, segments), but not its garbage. */
   @JsonIgnore
   public Set<String> liveObjectKeys() {

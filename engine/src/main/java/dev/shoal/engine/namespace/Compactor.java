@@ -239,7 +239,7 @@ public final class Compactor {
         committed = r.manifest();
       }
       written.clear(); // committed: the segments are referenced now
-      int removed = release(ns, expired);
+      int removed = release(ns, expired, committed);
       long live = snapshots.load(ns, committed).liveCount();
       int mergedCount =
           plan.full() ? m.segments().size() : Math.max(0, plan.mergeTo() - plan.mergeFrom());
@@ -481,10 +481,84 @@ public final class Compactor {
   }
 
   /**
-   * Releases garbage past retention: the objects first, then the lists that named them, so a crash
-   * in between leaves only unreferenced objects for repair. Returns the objects deleted.
+   * Releases a namespace's garbage past the retention period without compacting it: commits a
+   * version without those entries (a deleted namespace's tombstone stays a tombstone), then deletes
+   * what no other namespace references. Runs without the lease: an entry leaves the manifest in
+   * exactly one commit (each commit rebases on the newest version), whose committer alone releases
+   * it, so a concurrent compaction or garbage pass cannot release it twice.
+   *
+   * <p>The engine schedules this once the retention period of a namespace's oldest garbage has
+   * passed, and repair runs it for every namespace it visits, so that an idle namespace does not
+   * keep its garbage for ever.
+   *
+   * @return the newest version afterwards, or null if the namespace never existed
+   * @throws CommitStateUnknownException if the commit's outcome is unknown (nothing is released)
    */
-  private int release(NamespacePath ns, List<GarbageRef> expired) {
+  public Manifest collectGarbage(NamespacePath ns) {
+    List<GarbageRef> expired = new ArrayList<>();
+    Manifest newest;
+    try {
+      newest =
+          namespaces.commit(
+              ns,
+              new CommitTask.ManifestUpdate<Manifest>() {
+                @Override
+                public Manifest apply(Manifest base, long nextVersion) {
+                  expired.clear();
+                  if (base == null) {
+                    return null;
+                  }
+                  List<GarbageRef> kept = splitExpired(base.garbage(), expired);
+                  if (expired.isEmpty()) {
+                    return null;
+                  }
+                  return base.withGarbage(
+                      nextVersion, NamespaceService.newCommitId(), clock.millis(), kept);
+                }
+
+                @Override
+                public Manifest result(Manifest manifest) {
+                  return manifest;
+                }
+              });
+    } catch (CommitStateUnknownException e) {
+      ManifestStore.Resolution r = namespaces.resolve(ns, e);
+      if (r.outcome() == ManifestStore.Outcome.UNKNOWN) {
+        throw e;
+      }
+      if (r.outcome() == ManifestStore.Outcome.NOT_COMMITTED) {
+        return null; // the entries are still listed; a later pass releases them
+      }
+      newest = r.manifest();
+    }
+    if (!expired.isEmpty()) {
+      int deleted = release(ns, expired, newest);
+      LOG.debug("Released {} objects of {}'s expired garbage", deleted, ns);
+    }
+    return newest;
+  }
+
+  /** Moves the entries of {@code garbage} past the retention period to {@code expired}. */
+  private List<GarbageRef> splitExpired(List<GarbageRef> garbage, List<GarbageRef> expired) {
+    long cutoff = clock.millis() - config.manifestRetention().toMillis();
+    List<GarbageRef> kept = new ArrayList<>();
+    for (GarbageRef g : garbage) {
+      if (g.droppedAtMillis() <= cutoff) {
+        expired.add(g);
+      } else {
+        kept.add(g);
+      }
+    }
+    return kept;
+  }
+
+  /**
+   * Releases garbage past retention: the objects first, then the lists that named them, so a crash
+   * in between leaves only unreferenced objects for repair. An object {@code committed} references
+   * (a namespace created again on a name whose garbage it carries may share it again) is kept.
+   * Returns the objects deleted.
+   */
+  private int release(NamespacePath ns, List<GarbageRef> expired, Manifest committed) {
     Set<String> objects = new LinkedHashSet<>();
     List<String> lists = new ArrayList<>();
     for (GarbageRef g : expired) {
@@ -495,6 +569,9 @@ public final class Compactor {
       } else {
         objects.add(g.key());
       }
+    }
+    if (committed != null) {
+      objects.removeAll(committed.liveObjectKeys());
     }
     return reclaimer.release(ns, objects) + reclaimer.release(ns, lists);
   }
@@ -550,15 +627,7 @@ public final class Compactor {
       }
     }
     long now = clock.millis();
-    long cutoff = now - config.manifestRetention().toMillis();
-    List<GarbageRef> garbage = new ArrayList<>();
-    for (GarbageRef g : base.garbage()) {
-      if (g.droppedAtMillis() <= cutoff) {
-        expired.add(g);
-      } else {
-        garbage.add(g);
-      }
-    }
+    List<GarbageRef> garbage = splitExpired(base.garbage(), expired);
     if (droppedList != null) {
       garbage.add(new GarbageRef(droppedList, now));
     } else {
