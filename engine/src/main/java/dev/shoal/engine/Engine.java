@@ -141,7 +141,6 @@ public final class Engine implements AutoCloseable {
             clock,
             ownedCommitExecutor,
             background,
-            reclaimer,
             this::afterCommit);
     this.compactor = new Compactor(store, namespaces, snapshots, reclaimer, config, clock);
     this.branching =
@@ -256,7 +255,8 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Deletes a namespace and the objects only it referenced.
+   * Deletes a namespace. The objects only it referenced are deleted once the retention period has
+   * passed, so that readers pinned to one of its last versions keep working until then.
    *
    * @throws NamespaceNotFoundException if it does not exist
    */

@@ -13,6 +13,7 @@ import dev.shoal.engine.storage.InMemoryObjectStore;
 import dev.shoal.engine.storage.ObjectStore;
 import dev.shoal.engine.testing.FaultInjectingObjectStore;
 import dev.shoal.engine.testing.FaultInjectingObjectStore.Mode;
+import dev.shoal.engine.testing.ManualScheduler;
 import dev.shoal.engine.testing.MutableClock;
 import java.time.Duration;
 import java.util.List;
@@ -30,6 +31,8 @@ class AmbiguousCommitTest {
   private static final int READ_BACKS = 7;
 
   private final MutableClock clock = new MutableClock(1_000_000_000L);
+  // Garbage passes run only when a test says so.
+  private final ManualScheduler scheduler = new ManualScheduler();
   private final InMemoryObjectStore backing = new InMemoryObjectStore(clock);
   private final FaultInjectingObjectStore store =
       new FaultInjectingObjectStore(backing).onlyKeys(k -> k.contains("/manifests/"));
@@ -40,6 +43,7 @@ class AmbiguousCommitTest {
     return Engine.builder()
         .store(on)
         .clock(clock)
+        .scheduler(scheduler)
         .backgroundExecutor(Runnable::run)
         .config(EngineConfig.builder().autoCompact(false).walCompactThreshold(2).build())
         .build();

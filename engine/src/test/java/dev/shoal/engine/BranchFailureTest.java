@@ -13,6 +13,7 @@ import dev.shoal.engine.storage.InMemoryObjectStore;
 import dev.shoal.engine.storage.ObjectStore;
 import dev.shoal.engine.testing.HookedObjectStore;
 import dev.shoal.engine.testing.HookedObjectStore.Op;
+import dev.shoal.engine.testing.ManualScheduler;
 import dev.shoal.engine.testing.MutableClock;
 import java.time.Duration;
 import java.util.List;
@@ -32,6 +33,8 @@ class BranchFailureTest {
   private static final Duration GRACE = Duration.ofMinutes(5);
 
   private final MutableClock clock = new MutableClock(1_000_000_000L);
+  // Garbage passes run only when a test says so.
+  private final ManualScheduler scheduler = new ManualScheduler();
   private final InMemoryObjectStore backing = new InMemoryObjectStore(clock);
   private final HookedObjectStore hooked = new HookedObjectStore(backing);
 
@@ -39,6 +42,7 @@ class BranchFailureTest {
     return Engine.builder()
         .store(on)
         .clock(clock)
+        .scheduler(scheduler)
         .backgroundExecutor(Runnable::run)
         .config(
             EngineConfig.builder()

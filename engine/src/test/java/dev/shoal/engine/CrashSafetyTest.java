@@ -18,6 +18,7 @@ import dev.shoal.engine.storage.ObjectStore;
 import dev.shoal.engine.storage.StorageException;
 import dev.shoal.engine.testing.FaultInjectingObjectStore;
 import dev.shoal.engine.testing.FaultInjectingObjectStore.Mode;
+import dev.shoal.engine.testing.ManualScheduler;
 import dev.shoal.engine.testing.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
@@ -72,7 +73,7 @@ class CrashSafetyTest {
     return new Document(id, new float[] {x, 1 - x}, null, Map.of("body", "text of " + id), attrs);
   }
 
-  static List<Op> scenario(MutableClock clock) {
+  static List<Op> scenario(MutableClock clock, ManualScheduler scheduler) {
     Document a = doc("a", 0.1f, Map.of("lang", "en"));
     Document b = doc("b", 0.2f, Map.of("lang", "fr"));
     Document c = doc("c", 0.3f, Map.of("lang", "en"));
@@ -196,16 +197,25 @@ class CrashSafetyTest {
             },
             m -> {}));
     ops.add(new Op("delete branch", en -> en.deleteNamespace(C), m -> m.docs.remove(C)));
+    ops.add(
+        new Op(
+            "garbage passes",
+            en -> {
+              clock.advance(Duration.ofMinutes(11));
+              scheduler.runPending();
+            },
+            m -> {}));
     return ops;
   }
 
   private static final EngineConfig CONFIG =
       EngineConfig.builder().autoCompact(false).walCompactThreshold(2).build();
 
-  private static Engine engine(ObjectStore store, MutableClock clock) {
+  private static Engine engine(ObjectStore store, MutableClock clock, ManualScheduler scheduler) {
     return Engine.builder()
         .store(store)
         .clock(clock)
+        .scheduler(scheduler)
         .backgroundExecutor(Runnable::run)
         .config(CONFIG)
         .build();
@@ -215,8 +225,9 @@ class CrashSafetyTest {
   private static List<String> mutationsOfCleanRun() {
     MutableClock clock = new MutableClock(START);
     FaultInjectingObjectStore store = new FaultInjectingObjectStore(new InMemoryObjectStore(clock));
-    try (Engine e = engine(store, clock)) {
-      for (Op op : scenario(clock)) {
+    ManualScheduler scheduler = new ManualScheduler();
+    try (Engine e = engine(store, clock, scheduler)) {
+      for (Op op : scenario(clock, scheduler)) {
         op.run().accept(e);
       }
     }
@@ -265,8 +276,9 @@ class CrashSafetyTest {
     Model without = new Model();
     Model with = null;
     String failed = null;
-    try (Engine e = engine(store, clock)) {
-      for (Op op : scenario(clock)) {
+    ManualScheduler scheduler = new ManualScheduler();
+    try (Engine e = engine(store, clock, scheduler)) {
+      for (Op op : scenario(clock, scheduler)) {
         try {
           op.run().accept(e);
         } catch (ShoalException ex) {
@@ -291,7 +303,7 @@ class CrashSafetyTest {
         }
       }
     }
-    try (Engine fresh = engine(backing, clock)) {
+    try (Engine fresh = engine(backing, clock, new ManualScheduler())) {
       checkNoMissingObjects(backing);
       Map<NamespacePath, Map<String, Document>> seen = contents(fresh);
       if (with == null) {

@@ -287,6 +287,6 @@ class EngineWriteTest {
     NamespaceInfo info = engine.getNamespace(ns);
     assertThat(info.docCount()).isZero();
     assertThat(info.distanceMetric()).isEqualTo(DistanceMetric.DOT);
-    assertThat(store.list("acme/search/ns/docs/wal/")).isEmpty();
+    assertThat(engine.getDocument(ns, "a", Consistency.STRONG)).isEmpty();
   }
 }

@@ -117,10 +117,13 @@ public final class Repair {
         }
       }
       manifests.expireVersions(ns);
-      if (latest.isEmpty() || latest.get().deleted()) {
+      if (latest.isEmpty()) {
         continue;
       }
-      live++;
+      // A deleted namespace holds nothing live, but its garbage until the retention period ends.
+      if (!latest.get().deleted()) {
+        live++;
+      }
       for (String key : latest.get().liveObjectKeys()) {
         holders.computeIfAbsent(key, k -> new TreeSet<>()).add(name);
       }

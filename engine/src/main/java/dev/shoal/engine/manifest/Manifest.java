@@ -30,7 +30,8 @@ import java.util.TreeMap;
  * @param segments indexed segments, oldest first
  * @param writers exactly-once writer states by writer id (in a tombstone, only their epochs)
  * @param idempotency recent idempotency keys and their results, oldest first
- * @param garbage objects dropped from the namespace, deleted after the retention period
+ * @param garbage objects dropped from the namespace (in a tombstone, also those the last live
+ *     version referenced), deleted after the retention period
  * @param textAnalyzer how text fields are analyzed ({@code stop_words}, {@code stemming}), fixed at
  *     creation; null for the defaults
  */
@@ -155,11 +156,17 @@ public record Manifest(
   /**
    * A tombstone that ends this namespace's life. The version numbering continues, and so do the
    * writers' epochs (without their positions), so that an instance claimed before the delete stays
-   * fenced if the namespace is created again (see {@link #continuing}).
+   * fenced if the namespace is created again (see {@link #continuing}). Every object this version
+   * references becomes garbage, kept with the garbage it had for the retention period so that
+   * readers pinned to a live version keep working, and released afterwards.
    */
   public Manifest tombstone(long nowMillis, String newCommitId) {
     Map<String, WriterState> epochs = new TreeMap<>();
     writers.forEach((id, w) -> epochs.put(id, new WriterState(w.epoch(), null, nowMillis)));
+    List<GarbageRef> dropped = new ArrayList<>(garbage);
+    for (String key : liveObjectKeys()) {
+      dropped.add(new GarbageRef(key, nowMillis));
+    }
     return new Manifest(
         FORMAT_VERSION,
         namespace,
@@ -177,14 +184,15 @@ public record Manifest(
         null,
         epochs,
         null,
-        null,
+        dropped,
         null);
   }
 
   /**
-   * This first version of a namespace, carrying over what must outlive an earlier life of the name:
-   * the writer epochs of {@code previous} if it is a tombstone (null or a live version changes
-   * nothing). Writers this version claims itself keep their own state.
+   * This first version of a namespace, carrying over what must outlive an earlier life of the name,
+   * if {@code previous} is its tombstone (null or a live version changes nothing): the writer
+   * epochs (writers this version claims itself keep their own state) and the garbage still within
+   * its retention period, which this namespace then releases.
    */
   public Manifest continuing(Manifest previous) {
     if (previous == null || !previous.deleted()) {
@@ -192,7 +200,9 @@ public record Manifest(
     }
     Builder b = toBuilder();
     previous.writers.forEach(b.writers::putIfAbsent);
-    return b.build();
+    List<GarbageRef> carried = new ArrayList<>(previous.garbage);
+    carried.addAll(garbage);
+    return b.garbage(carried).build();
   }
 
   /**

@@ -17,8 +17,6 @@ import dev.shoal.engine.WriteResult;
 import dev.shoal.engine.WriterClaim;
 import dev.shoal.engine.WriterFencedException;
 import dev.shoal.engine.WriterPosition;
-import dev.shoal.engine.gc.Reclaimer;
-import dev.shoal.engine.manifest.GarbageList;
 import dev.shoal.engine.manifest.IdempotencyRecord;
 import dev.shoal.engine.manifest.Manifest;
 import dev.shoal.engine.manifest.ManifestStore;
@@ -39,14 +37,12 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -93,7 +89,6 @@ public final class NamespaceService {
   private final Executor commitExecutor;
   private final Executor backgroundExecutor;
   private final CommitListener listener;
-  private final Reclaimer reclaimer;
   private final Map<NamespacePath, NamespaceHandle> handles = new ConcurrentHashMap<>();
 
   public NamespaceService(
@@ -104,7 +99,6 @@ public final class NamespaceService {
       Clock clock,
       Executor commitExecutor,
       Executor backgroundExecutor,
-      Reclaimer reclaimer,
       CommitListener listener) {
     this.store = store;
     this.manifests = manifests;
@@ -114,7 +108,6 @@ public final class NamespaceService {
     this.commitExecutor = commitExecutor;
     this.backgroundExecutor = backgroundExecutor;
     this.listener = listener;
-    this.reclaimer = reclaimer;
   }
 
   private NamespaceHandle handle(NamespacePath ns) {
@@ -256,8 +249,10 @@ public final class NamespaceService {
   }
 
   /**
-   * Deletes a namespace: commits a tombstone version (so concurrent writers stop), removes the
-   * head, then deletes the objects the last live version referenced.
+   * Deletes a namespace: commits a tombstone version (so concurrent writers stop) and removes the
+   * head. The objects the last live version referenced become the tombstone's garbage: readers
+   * pinned to a live version keep working through the retention period, after which a garbage pass
+   * (or repair) releases them.
    *
    * @return the last live version
    */
@@ -284,9 +279,6 @@ public final class NamespaceService {
       manifests.deleteHead(ns);
     }
     snapshots.invalidate(ns);
-    Set<String> keys = new HashSet<>(last[0].liveObjectKeys());
-    keys.addAll(GarbageList.keysOf(store, last[0].garbage()));
-    reclaimer.release(ns, keys);
     return last[0];
   }
 
