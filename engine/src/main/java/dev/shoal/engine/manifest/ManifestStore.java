@@ -253,13 +253,35 @@ public final class ManifestStore {
     }
   }
 
-  /** Writes the head (best effort: a lagging head only costs readers a longer probe). */
+  /**
+   * Writes the head (best effort: a lagging head only costs readers a longer probe), then checks
+   * that the namespace was not deleted meanwhile.
+   *
+   * <p>Head writes run in the background, so one can land after another process committed a
+   * tombstone and deleted the head, and listing would show the deleted namespace again. The probe
+   * after the put closes that race: if the put landed after the delete's head removal, it also
+   * landed after the tombstone, which the probe therefore finds, and the head is deleted again
+   * (written again if a newer live version appeared meanwhile). It costs one read of the absent
+   * next version. Heads a crash left in between are healed by {@link #readLatest} (repair reads
+   * every namespace with it).
+   */
   public void writeHead(NamespacePath ns, Manifest manifest) {
+    Manifest m = manifest;
     try {
-      store.put(NamespaceLayout.headKey(ns), ManifestCodec.encode(manifest));
+      for (int attempt = 0; attempt < 3; attempt++) {
+        store.put(NamespaceLayout.headKey(ns), ManifestCodec.encode(m));
+        Manifest newest = probeForward(ns, m);
+        if (!newest.deleted()) {
+          return;
+        }
+        deleteHead(ns);
+        m = probeForward(ns, newest);
+        if (m.deleted()) {
+          return;
+        }
+      }
     } catch (RuntimeException e) {
-      LOG.warn(
-          "Cannot update the head of {} to version {}: {}", ns, manifest.version(), e.toString());
+      LOG.warn("Cannot update the head of {} to version {}: {}", ns, m.version(), e.toString());
     }
   }
 
