@@ -24,14 +24,15 @@ import org.junit.jupiter.api.Test;
  */
 class NamespaceDeleteTest {
   private static final NamespacePath NS = NamespacePath.parse("acme/delete/docs");
-  private static final Duration RETENTION = Duration.ofMinutes(1);
+  private static final Duration RETENTION = Duration.ofMinutes(10);
+  private static final Duration GRACE = Duration.ofMinutes(1);
 
   private final MutableClock clock = new MutableClock(1_000_000_000L);
   private final InMemoryObjectStore store = new InMemoryObjectStore(clock);
   private final ManifestStore manifests = new ManifestStore(store, clock, RETENTION, 3);
   private final ManualScheduler scheduler = new ManualScheduler();
 
-  private Engine engine(Duration sweepGrace) {
+  private Engine engine() {
     return Engine.builder()
         .store(store)
         .clock(clock)
@@ -44,7 +45,7 @@ class NamespaceDeleteTest {
                 .manifestRetention(RETENTION)
                 .eventualMaxStaleness(Duration.ofSeconds(1))
                 .minRetainedVersions(3)
-                .sweepGracePeriod(sweepGrace)
+                .sweepGracePeriod(GRACE)
                 .build())
         .build();
   }
@@ -69,7 +70,7 @@ class NamespaceDeleteTest {
 
   @Test
   void aReaderOfTheLastVersionKeepsWorkingThroughRetentionThenTheObjectsGo() {
-    try (Engine engine = engine(Duration.ofHours(1))) {
+    try (Engine engine = engine()) {
       Manifest last = populated(engine);
       Set<String> objects = objectsOf(last);
       assertThat(objects).hasSize(5); // segment, batch, and the two folded batches and their list
@@ -95,17 +96,18 @@ class NamespaceDeleteTest {
   @Test
   void repairKeepsADeletedNamespacesObjectsThroughRetentionThenReleasesThem() {
     Set<String> objects;
-    try (Engine engine = engine(Duration.ZERO)) {
+    try (Engine engine = engine()) {
       objects = objectsOf(populated(engine));
       engine.deleteNamespace(NS);
     }
-    try (Engine fresh = engine(Duration.ZERO)) {
+    try (Engine fresh = engine()) {
+      clock.advance(GRACE.plusMinutes(1)); // old enough to be swept if nothing held them
       fresh.repair("acme", "delete", true);
       for (String key : objects) {
         assertThat(store.stat(key)).as("not swept within retention: %s", key).isPresent();
       }
 
-      clock.advance(RETENTION.plusSeconds(10));
+      clock.advance(RETENTION);
       fresh.repair("acme", "delete", true);
 
       for (String key : objects) {
@@ -116,7 +118,7 @@ class NamespaceDeleteTest {
 
   @Test
   void aNamespaceCreatedAgainReleasesWhatItsEarlierLifeLeft() {
-    try (Engine engine = engine(Duration.ofHours(1))) {
+    try (Engine engine = engine()) {
       Set<String> objects = objectsOf(populated(engine));
       engine.deleteNamespace(NS);
       engine.write(NS, WriteRequest.upsert(List.of(Document.of("new", Map.of()))));

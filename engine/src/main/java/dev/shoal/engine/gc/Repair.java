@@ -24,9 +24,18 @@ import org.slf4j.LoggerFactory;
  * Rebuilds a project's table of shared objects from its live manifests and, optionally, sweeps
  * objects no manifest references (leaks of crashed or failed operations).
  *
- * <p>Safe to run while writers are active: nothing younger than the grace period is swept (an
- * in-flight write's object is not referenced yet), and table entries younger than the grace period
- * are kept (an in-flight branch records its sharing before committing its manifest).
+ * <h2>Why a sweep is safe while writers are active</h2>
+ *
+ * A sweep deletes an object only if no manifest it read references it and it was written before
+ * {@code start - grace}, where {@code start} is taken before the first manifest is read. Table
+ * entries younger than the grace period are kept (an in-flight branch records its sharing before
+ * committing its manifest). The other half of the invariant is the committers': no commit attempt
+ * references an object written more than half the grace period before the attempt ({@link
+ * dev.shoal.engine.namespace.NamespaceService#requireYoung}). So a commit the sweep did not see
+ * landed after {@code start}, and its objects were written after {@code start - grace/2}: none of
+ * them is old enough to be swept. Objects a commit takes from a live manifest (a branch) are held
+ * by that manifest, its garbage or the table throughout. The half left over absorbs the commit's
+ * own duration and clock skew between the engines and the store.
  *
  * <p>It also releases, through the {@link GarbageCollector}, the garbage of every namespace it
  * visits that is past the retention period, so that the dropped objects of a namespace nobody

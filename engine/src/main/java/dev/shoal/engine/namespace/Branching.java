@@ -148,6 +148,7 @@ public final class Branching {
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       Manifest src = namespaces.current(source, Consistency.STRONG);
       List<String> written = new ArrayList<>();
+      long startedWriting = clock.millis();
       try {
         List<WalRef> wal = new ArrayList<>();
         for (WalRef w : src.wal()) {
@@ -180,6 +181,15 @@ public final class Branching {
                     @Override
                     public Manifest apply(Manifest base, long nextVersion) {
                       requireAbsent(target, base);
+                      if (!written.isEmpty()) {
+                        namespaces.requireYoung(
+                            "copy " + source + " into " + target,
+                            NamespaceLayout.kindOf(written.get(0)) + " " + written.get(0),
+                            startedWriting,
+                            "retry, or raise EngineConfig.sweepGracePeriod above twice the time a"
+                                + " copy of this namespace takes",
+                            true);
+                      }
                       return src.derive(
                               target.toString(),
                               nextVersion,

@@ -137,6 +137,7 @@ public final class Compactor {
           snapshots.load(ns, m).liveCount(), m.version(), "another compactor holds the lease");
     }
     List<String> written = new ArrayList<>();
+    long startedWriting = clock.millis();
     try {
       m = namespaces.current(ns, Consistency.STRONG);
       plan = plan(m, force);
@@ -197,6 +198,15 @@ public final class Compactor {
                   @Override
                   public Manifest apply(Manifest base, long nextVersion) {
                     expired.clear();
+                    if (!written.isEmpty()) {
+                      namespaces.requireYoung(
+                          "compact " + ns,
+                          NamespaceLayout.kindOf(written.get(0)) + " " + written.get(0),
+                          startedWriting,
+                          "retry, or raise EngineConfig.sweepGracePeriod above twice the time a"
+                              + " compaction of this namespace takes",
+                          true);
+                    }
                     return rebase(
                         base,
                         nextVersion,

@@ -28,6 +28,7 @@ import dev.shoal.engine.model.Document;
 import dev.shoal.engine.model.DocumentPatch;
 import dev.shoal.engine.model.NamespacePath;
 import dev.shoal.engine.query.Filter;
+import dev.shoal.engine.storage.ObjectInfo;
 import dev.shoal.engine.storage.ObjectStore;
 import dev.shoal.engine.wal.WalBatch;
 import dev.shoal.engine.wal.WalRecord;
@@ -416,7 +417,8 @@ public final class NamespaceService {
     CompletableFuture<WriteResult> future = new CompletableFuture<>();
     submit(
         ns,
-        new CommitTask.Write(request, prepared.records(), List.of(), prepared.dimension(), future));
+        new CommitTask.Write(
+            request, prepared.records(), List.of(), prepared.dimension(), null, future));
     return future;
   }
 
@@ -536,10 +538,12 @@ public final class NamespaceService {
         dimension = b.dimension();
       }
     }
-    // A staged object removed since (by a sweep) must not be committed: that would reference a
-    // missing object.
+    // A staged object removed since (discarded, or swept) must not be committed: that would
+    // reference a missing object. Its age is checked at each commit attempt (see requireYoung).
+    ObjectInfo oldest = null;
     for (StagedBatch b : batches) {
-      if (store.stat(b.key()).isEmpty()) {
+      Optional<ObjectInfo> info = store.stat(b.key());
+      if (info.isEmpty()) {
         throw new CommitFailedException(
             "Cannot commit to "
                 + ns
@@ -547,6 +551,9 @@ public final class NamespaceService {
                 + b.key()
                 + " no longer exists (discarded, or swept by repair); re-stage the batch",
             null);
+      }
+      if (oldest == null || info.get().lastModifiedMillis() < oldest.lastModifiedMillis()) {
+        oldest = info.get();
       }
     }
     WriteRequest request =
@@ -556,7 +563,9 @@ public final class NamespaceService {
             .distanceMetric(metric)
             .build();
     CompletableFuture<WriteResult> future = new CompletableFuture<>();
-    submit(ns, new CommitTask.Write(request, List.of(), List.copyOf(batches), dimension, future));
+    submit(
+        ns,
+        new CommitTask.Write(request, List.of(), List.copyOf(batches), dimension, oldest, future));
     return future;
   }
 
@@ -705,6 +714,7 @@ public final class NamespaceService {
     }
     NamespacePath ns = h.path();
     String walKey = null;
+    long walWrittenAt = 0;
     List<CommitTask.Write> walFor = null;
     long walBytes = 0;
     int walRecords = 0;
@@ -733,10 +743,17 @@ public final class NamespaceService {
         for (CommitTask.Write w : pending) {
           all.addAll(plan.records().get(w));
         }
-        if (!all.isEmpty() && (walKey == null || filtered || !sameTasks(pending, walFor))) {
+        // A WAL object this loop wrote long ago (races lost for half the sweep grace period) is
+        // written again rather than committed: see requireYoung.
+        boolean stale =
+            walKey != null
+                && clock.millis() - walWrittenAt > config.sweepGracePeriod().toMillis() / 2;
+        if (!all.isEmpty()
+            && (walKey == null || filtered || stale || !sameTasks(pending, walFor))) {
           deleteQuietly(walKey);
           byte[] bytes = new WalBatch(all).encode();
           walKey = NamespaceLayout.newWalKey(ns);
+          walWrittenAt = clock.millis();
           try {
             store.put(walKey, bytes);
           } catch (RuntimeException e) {
@@ -884,6 +901,15 @@ public final class NamespaceService {
           }
           claimed = new WriterState(pos.epoch(), pos.position(), now);
         }
+        if (w.oldestStaged() != null) {
+          requireYoung(
+              "commit to " + ns,
+              "staged WAL object " + w.oldestStaged().key(),
+              w.oldestStaged().lastModifiedMillis(),
+              "stage the batch again, or raise EngineConfig.sweepGracePeriod above twice the"
+                  + " longest time between staging a batch and committing it",
+              false);
+        }
         if (w.dimension() != 0 && dimension != null && dimension != w.dimension()) {
           throw new InvalidRequestException(
               "Cannot write to "
@@ -1008,6 +1034,44 @@ public final class NamespaceService {
           });
     } catch (RuntimeException e) {
       LOG.debug("Background executor refused a task (shutting down?): {}", e.toString());
+    }
+  }
+
+  /**
+   * The committer's half of the repair sweep's invariant (see {@link dev.shoal.engine.gc.Repair}):
+   * a commit attempt may reference an object it did not read from a live manifest only within half
+   * the sweep grace period of the object's write. A sweep takes its cutoff before reading any
+   * manifest, so an object referenced by a commit that lands after a sweep started was written less
+   * than half the grace period before that start, and is younger than the cutoff; the other half is
+   * the margin for the commit's own duration and for clock skew between engines and the store. Call
+   * it at each attempt, just before creating the manifest.
+   *
+   * @param action what is refused, for "Cannot &lt;action&gt;"
+   * @param object the object, for the message
+   * @param writtenAtMillis when the object was written
+   * @param advice what the caller should do instead
+   * @param retriable whether the same call may succeed later (it writes new objects)
+   * @throws CommitFailedException if the object is too old to be committed safely
+   */
+  public void requireYoung(
+      String action, String object, long writtenAtMillis, String advice, boolean retriable) {
+    long age = clock.millis() - writtenAtMillis;
+    long limit = config.sweepGracePeriod().toMillis() / 2;
+    if (age > limit) {
+      throw new CommitFailedException(
+          "Cannot "
+              + action
+              + ": "
+              + object
+              + " was written "
+              + age / 1000
+              + " s ago, more than half the sweep grace period ("
+              + config.sweepGracePeriod().toSeconds()
+              + " s), so a repair sweep may delete it before the commit lands; nothing was"
+              + " committed; "
+              + advice,
+          null,
+          retriable);
     }
   }
 
