@@ -207,7 +207,8 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Describes a namespace as of its newest version.
+   * Describes a namespace as of its newest version. Counting its documents loads the namespace,
+   * unless it has no WAL tail (a compacted namespace is described from its manifest alone).
    *
    * @throws NamespaceNotFoundException if it does not exist
    */
@@ -217,8 +218,8 @@ public final class Engine implements AutoCloseable {
 
   /**
    * The vector dimension a namespace has pinned, or empty before its first vector. Reads only the
-   * newest manifest (unlike {@link #getNamespace}, which loads the namespace's documents), so
-   * writers can check records before sending them.
+   * newest manifest (unlike {@link #getNamespace}, which loads the namespace's documents to count
+   * them while it has a WAL tail), so writers can check records before sending them.
    *
    * @throws NamespaceNotFoundException if it does not exist
    */
@@ -271,7 +272,9 @@ public final class Engine implements AutoCloseable {
   /**
    * Creates {@code target} (in the same project) as a copy-on-write branch of {@code source}, in
    * time proportional to the number of objects, not documents. Later writes, compactions and
-   * deletes on either side never change what the other sees.
+   * deletes on either side never change what the other sees. The info returned needs no object read
+   * if the source is loaded in this engine or has no WAL tail; otherwise counting its documents
+   * loads the branch.
    *
    * @throws NamespaceExistsException if the target exists
    */
@@ -456,14 +459,21 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  /**
+   * Describes a namespace version. The document count comes from the manifest when it tells (no WAL
+   * tail, see {@link Manifest#liveDocsIfKnown}), so that describing a compacted namespace, or
+   * branching it, costs no object read even in an engine that has not loaded it; otherwise the
+   * namespace is loaded (or its loaded snapshot used).
+   */
   private NamespaceInfo info(NamespacePath ns, Manifest m) {
-    NamespaceSnapshot snapshot = snapshots.load(ns, m);
+    OptionalLong known = m.liveDocsIfKnown();
+    long docCount = known.isPresent() ? known.getAsLong() : snapshots.load(ns, m).liveCount();
     return new NamespaceInfo(
         ns.org(),
         ns.project(),
         ns.namespace(),
         m.version(),
-        snapshot.liveCount(),
+        docCount,
         m.segments().size(),
         m.wal().size(),
         m.walRecords(),

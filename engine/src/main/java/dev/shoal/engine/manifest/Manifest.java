@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -34,6 +35,9 @@ import java.util.TreeMap;
  *     version referenced), deleted after the retention period
  * @param textAnalyzer how text fields are analyzed ({@code stop_words}, {@code stemming}), fixed at
  *     creation; null for the defaults
+ * @param segmentLiveDocs live documents in {@code segments} alone (newer segments shadowing older
+ *     ones), as the compaction that last folded WAL batches counted them; null if not known (a
+ *     manifest written before this field, or by a build that does not keep it)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
@@ -54,7 +58,8 @@ public record Manifest(
     @JsonProperty("writers") Map<String, WriterState> writers,
     @JsonProperty("idempotency") List<IdempotencyRecord> idempotency,
     @JsonProperty("garbage") List<GarbageRef> garbage,
-    @JsonProperty("text_analyzer") Map<String, Object> textAnalyzer) {
+    @JsonProperty("text_analyzer") Map<String, Object> textAnalyzer,
+    @JsonProperty("segment_live_docs") Long segmentLiveDocs) {
 
   public static final int FORMAT_VERSION = 1;
 
@@ -72,6 +77,10 @@ public record Manifest(
         textAnalyzer == null || textAnalyzer.isEmpty()
             ? null
             : Collections.unmodifiableMap(new TreeMap<>(textAnalyzer));
+    if (segmentLiveDocs != null && segmentLiveDocs < 0) {
+      throw new IllegalArgumentException(
+          "Invalid manifest for " + namespace + ": segment_live_docs " + segmentLiveDocs);
+    }
     if (version < 1 || nextSeq < 1) {
       throw new IllegalArgumentException(
           "Invalid manifest for " + namespace + ": version " + version + ", next_seq " + nextSeq);
@@ -116,7 +125,8 @@ public record Manifest(
         null,
         null,
         null,
-        textAnalyzer);
+        textAnalyzer,
+        null);
   }
 
   /**
@@ -150,7 +160,8 @@ public record Manifest(
         null,
         null,
         null,
-        textAnalyzer);
+        textAnalyzer,
+        segmentLiveDocs);
   }
 
   /**
@@ -185,6 +196,7 @@ public record Manifest(
         epochs,
         null,
         dropped,
+        null,
         null);
   }
 
@@ -229,7 +241,8 @@ public record Manifest(
         writers,
         idempotency,
         newGarbage,
-        textAnalyzer);
+        textAnalyzer,
+        segmentLiveDocs);
   }
 
   /** Every object this version references (WAL batches, segments), but not its garbage. */
@@ -243,6 +256,25 @@ public record Manifest(
       keys.add(s.key());
     }
     return keys;
+  }
+
+  /**
+   * The live documents of this version if the manifest alone tells: when there is no WAL tail and
+   * the segments' count is recorded, or there is at most one segment (whose {@code docs} are its
+   * live documents). Describing a namespace then need not load it.
+   */
+  @JsonIgnore
+  public OptionalLong liveDocsIfKnown() {
+    if (!wal.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    if (segmentLiveDocs != null) {
+      return OptionalLong.of(segmentLiveDocs);
+    }
+    if (segments.size() <= 1) {
+      return OptionalLong.of(segments.isEmpty() ? 0 : segments.get(0).docs());
+    }
+    return OptionalLong.empty();
   }
 
   /** Records in unindexed WAL batches. */
@@ -287,6 +319,7 @@ public record Manifest(
     private final Map<String, WriterState> writers;
     private final List<IdempotencyRecord> idempotency;
     private List<GarbageRef> garbage;
+    private Long segmentLiveDocs;
 
     private Builder(Manifest base) {
       this.base = base;
@@ -302,6 +335,7 @@ public record Manifest(
       this.writers = new TreeMap<>(base.writers);
       this.idempotency = new ArrayList<>(base.idempotency);
       this.garbage = base.garbage;
+      this.segmentLiveDocs = base.segmentLiveDocs;
     }
 
     public Builder version(long version) {
@@ -374,6 +408,12 @@ public record Manifest(
       return this;
     }
 
+    /** Live documents in the segments, or null if not known (see {@link Manifest}). */
+    public Builder segmentLiveDocs(Long segmentLiveDocs) {
+      this.segmentLiveDocs = segmentLiveDocs;
+      return this;
+    }
+
     public Manifest build() {
       return new Manifest(
           FORMAT_VERSION,
@@ -393,7 +433,8 @@ public record Manifest(
           writers,
           idempotency,
           garbage,
-          base.textAnalyzer);
+          base.textAnalyzer,
+          segmentLiveDocs);
     }
   }
 }

@@ -185,6 +185,10 @@ public final class Compactor {
       }
       Manifest compacted = m;
       Plan p = plan;
+      // Folding every WAL batch of m puts all of m's documents into the segments: count them now,
+      // so that describing the namespace needs no load (a merge alone keeps the count).
+      Long segmentLiveDocs =
+          plan.full() || plan.foldWal() > 0 ? Long.valueOf(snapshot.liveCount()) : null;
       SegmentRef mergedRef = merged;
       SegmentRef foldedRef = folded;
       String droppedList = list;
@@ -215,6 +219,7 @@ public final class Compactor {
                         mergedRef,
                         foldedRef,
                         droppedList,
+                        segmentLiveDocs,
                         expired);
                   }
 
@@ -599,6 +604,7 @@ public final class Compactor {
       SegmentRef merged,
       SegmentRef folded,
       String droppedList,
+      Long segmentLiveDocs,
       List<GarbageRef> expired) {
     if (base == null || base.deleted()) {
       throw new Superseded("the namespace was deleted or recreated during compaction");
@@ -652,6 +658,7 @@ public final class Compactor {
         .wal(wal)
         .segments(segments)
         .garbage(garbage)
+        .segmentLiveDocs(segmentLiveDocs != null ? segmentLiveDocs : base.segmentLiveDocs())
         .build();
   }
 }
