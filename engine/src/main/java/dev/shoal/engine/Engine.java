@@ -545,6 +545,13 @@ public final class Engine implements AutoCloseable {
    * Commits staged batches, in order, as one manifest version, together with the writer position.
    * If the position is at or below the stored one, nothing is committed and the result is
    * deduplicated (the staged objects are then garbage the caller may discard).
+   *
+   * <p>A batch staged more than a quarter of {@link EngineConfig#sweepGracePeriod} ago is copied to
+   * a new WAL object and the copy committed (the original is deleted once the commit lands), so
+   * that a repair sweep cannot delete what the new version references.
+   *
+   * @throws CommitFailedException if a staged object no longer exists, or the commit kept losing
+   *     races for half the grace period (stage the batch again)
    */
   public WriteResult commitStaged(
       NamespacePath ns,

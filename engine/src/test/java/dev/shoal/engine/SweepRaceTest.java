@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
  * A repair sweep deletes unreferenced objects older than the grace period, so a commit must not
  * reference an object that old: the sweep may have read the manifests before the commit landed and
  * delete the object after. Committers therefore refuse objects written more than half the grace
- * period ago (staged batches, a long compaction's segments, a long copy's objects).
+ * period ago (staged batches, a long compaction's segments, a long copy's objects). A staged batch
+ * found older than a quarter of the grace period when its commit is asked for (a restore committing
+ * an old checkpoint) is committed as a fresh copy instead.
  */
 class SweepRaceTest {
   private static final NamespacePath NS = NamespacePath.parse("acme/sweep/docs");
@@ -59,7 +61,7 @@ class SweepRaceTest {
   }
 
   @Test
-  void aStagedBatchOlderThanTheGracePeriodIsNotCommittedWhileASweepRuns() {
+  void aStagedBatchOlderThanTheGracePeriodIsCommittedAsAFreshCopyWhileASweepRuns() {
     try (Engine writer = engine(backing);
         Engine repairer = engine(hooked)) {
       writer.write(NS, WriteRequest.upsert(List.of(Document.of("a", Map.of()))));
@@ -68,33 +70,94 @@ class SweepRaceTest {
           writer.stage(NS, WriteRequest.upsert(List.of(Document.of("b", Map.of()))));
       clock.advance(GRACE.plusMinutes(1)); // a restore re-commits an old checkpoint
       // The commit lands after the sweep read the manifests, before it deletes.
-      Throwable[] outcome = new Throwable[1];
+      WriteResult[] outcome = new WriteResult[1];
       hooked.before(
           Op.LIST,
           p -> p.equals(NamespaceLayout.namespacesPrefix("acme", "sweep")) && sweepListing(),
-          () -> {
-            try {
-              writer.commitStaged(
-                  NS,
-                  List.of(staged),
-                  new WriterPosition("flink/sink/0", claim.epoch(), 1),
-                  false,
-                  null);
-            } catch (RuntimeException e) {
-              outcome[0] = e;
-            }
-          });
+          () ->
+              outcome[0] =
+                  writer.commitStaged(
+                      NS,
+                      List.of(staged),
+                      new WriterPosition("flink/sink/0", claim.epoch(), 1),
+                      false,
+                      null));
 
       repairer.repair("acme", "sweep", true);
 
-      assertThat(outcome[0])
+      assertThat(outcome[0].records()).isEqualTo(1);
+      assertEveryReferencedObjectExists();
+      Manifest m = manifests.readLatest(NS, null).orElseThrow();
+      assertThat(m.liveObjectKeys()).doesNotContain(staged.key());
+      assertThat(backing.stat(staged.key())).isEmpty(); // the original is gone once committed
+      assertThat(writer.query(NS, QueryRequest.builder().build()).rows()).hasSize(2);
+    }
+  }
+
+  @Test
+  void aStagedBatchThatWaitsForItsCommitPastHalfTheGracePeriodIsRefused() {
+    try (Engine writer = engine(hooked);
+        Engine other = engine(backing)) {
+      String id = "flink/sink/0";
+      WriterClaim claim = writer.claimWriter(NS, id, true, null);
+      StagedBatch staged =
+          writer.stage(NS, WriteRequest.upsert(List.of(Document.of("a", Map.of()))));
+      // The first attempt loses its version to another writer, and the retry comes after half
+      // the grace period.
+      hooked.before(
+          Op.PUT_IF_ABSENT,
+          k -> k.contains("/manifests/"),
+          () -> {
+            other.write(NS, WriteRequest.upsert(List.of(Document.of("b", Map.of()))));
+            clock.advance(GRACE.dividedBy(2).plusMinutes(1));
+          });
+
+      assertThatThrownBy(
+              () ->
+                  writer.commitStaged(
+                      NS, List.of(staged), new WriterPosition(id, claim.epoch(), 1), false, null))
           .isInstanceOf(CommitFailedException.class)
           .hasMessageStartingWith(
               "Cannot commit to " + NS + ": staged WAL object " + staged.key() + " was written")
           .hasMessageContaining("more than half the sweep grace period (3600 s)")
-          .hasMessageContaining("nothing was committed; stage the batch again");
-      assertEveryReferencedObjectExists();
-      assertThat(writer.query(NS, QueryRequest.builder().build()).rows()).hasSize(1);
+          .hasMessageContaining("nothing was committed; stage the batch again")
+          .matches(e -> !((CommitFailedException) e).isRetriable(), "is not retriable");
+    }
+  }
+
+  @Test
+  void oldStagedBatchesAreCopiedOnlyWhenTheCommitIsNotDeduplicated() {
+    try (Engine writer = engine(backing)) {
+      String id = "flink/sink/0";
+      WriterClaim claim = writer.claimWriter(NS, id, true, null);
+      StagedBatch first =
+          writer.stage(NS, WriteRequest.upsert(List.of(Document.of("a", Map.of()))));
+      StagedBatch second =
+          writer.stage(NS, WriteRequest.upsert(List.of(Document.of("b", Map.of()))));
+      clock.advance(GRACE.dividedBy(4).minusMinutes(1));
+      writer.commitStaged(
+          NS, List.of(first), new WriterPosition(id, claim.epoch(), 1), false, null);
+      Manifest m = manifests.readLatest(NS, null).orElseThrow();
+      assertThat(m.liveObjectKeys()).contains(first.key()); // young enough: committed as is
+
+      clock.advance(Duration.ofMinutes(2));
+      int before = backing.list(NamespaceLayout.namespaceRoot(NS) + "wal/").size();
+      writer.commitStaged(
+          NS, List.of(second), new WriterPosition(id, claim.epoch(), 2), false, null);
+      m = manifests.readLatest(NS, null).orElseThrow();
+      assertThat(m.liveObjectKeys()).doesNotContain(second.key());
+      assertThat(backing.stat(second.key())).isEmpty();
+      assertThat(backing.list(NamespaceLayout.namespaceRoot(NS) + "wal/")).hasSize(before);
+
+      // A restore that commits the first checkpoint again is deduplicated, however old, and
+      // copies nothing.
+      clock.advance(GRACE.multipliedBy(2));
+      WriteResult again =
+          writer.commitStaged(
+              NS, List.of(first), new WriterPosition(id, claim.epoch(), 1), false, null);
+      assertThat(again.deduplicated()).isTrue();
+      assertThat(backing.list(NamespaceLayout.namespaceRoot(NS) + "wal/")).hasSize(before);
+      assertThat(writer.query(NS, QueryRequest.builder().build()).rows()).hasSize(2);
     }
   }
 
@@ -112,36 +175,6 @@ class SweepRaceTest {
         .hasMessage(
             "Cannot set sweepGracePeriod to PT0S: it must be at least one second (commits refuse"
                 + " objects older than half of it)");
-  }
-
-  @Test
-  void aStagedBatchIsCommittedWithinHalfTheGracePeriodAndADeduplicatedOneLater() {
-    try (Engine writer = engine(backing)) {
-      String id = "flink/sink/0";
-      WriterClaim claim = writer.claimWriter(NS, id, true, null);
-      StagedBatch first =
-          writer.stage(NS, WriteRequest.upsert(List.of(Document.of("a", Map.of()))));
-      StagedBatch second =
-          writer.stage(NS, WriteRequest.upsert(List.of(Document.of("b", Map.of()))));
-      clock.advance(GRACE.dividedBy(2).minusMinutes(1));
-      writer.commitStaged(
-          NS, List.of(first), new WriterPosition(id, claim.epoch(), 1), false, null);
-
-      clock.advance(Duration.ofMinutes(2));
-      assertThatThrownBy(
-              () ->
-                  writer.commitStaged(
-                      NS, List.of(second), new WriterPosition(id, claim.epoch(), 2), false, null))
-          .isInstanceOf(CommitFailedException.class)
-          .hasMessageContaining("staged WAL object " + second.key() + " was written 1860 s ago")
-          .matches(e -> !((CommitFailedException) e).isRetriable(), "is not retriable");
-      // A restore that commits the first checkpoint again is deduplicated, however old.
-      WriteResult again =
-          writer.commitStaged(
-              NS, List.of(first), new WriterPosition(id, claim.epoch(), 1), false, null);
-      assertThat(again.deduplicated()).isTrue();
-      assertThat(writer.query(NS, QueryRequest.builder().build()).rows()).hasSize(1);
-    }
   }
 
   @Test

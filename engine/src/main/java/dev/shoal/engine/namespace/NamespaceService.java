@@ -29,6 +29,7 @@ import dev.shoal.engine.model.DocumentPatch;
 import dev.shoal.engine.model.NamespacePath;
 import dev.shoal.engine.query.Filter;
 import dev.shoal.engine.storage.ObjectInfo;
+import dev.shoal.engine.storage.ObjectNotFoundException;
 import dev.shoal.engine.storage.ObjectStore;
 import dev.shoal.engine.wal.WalBatch;
 import dev.shoal.engine.wal.WalRecord;
@@ -540,20 +541,23 @@ public final class NamespaceService {
     }
     // A staged object removed since (discarded, or swept) must not be committed: that would
     // reference a missing object. Its age is checked at each commit attempt (see requireYoung).
+    List<StagedBatch> committing = new ArrayList<>(batches.size());
+    List<String> replaced = new ArrayList<>();
+    boolean refresh = !alreadyApplied(ns, position);
     ObjectInfo oldest = null;
     for (StagedBatch b : batches) {
-      Optional<ObjectInfo> info = store.stat(b.key());
-      if (info.isEmpty()) {
-        throw new CommitFailedException(
-            "Cannot commit to "
-                + ns
-                + ": staged WAL object "
-                + b.key()
-                + " no longer exists (discarded, or swept by repair); re-stage the batch",
-            null);
+      ObjectInfo info = stagedInfo(ns, b.key());
+      if (refresh && clock.millis() - info.lastModifiedMillis() > refreshAge()) {
+        // A restore commits a batch staged long ago: commit a fresh copy, which a sweep that
+        // starts now cannot delete before the commit lands (see requireYoung).
+        StagedBatch copy = copyStaged(ns, b);
+        replaced.add(b.key());
+        b = copy;
+        info = stagedInfo(ns, b.key());
       }
-      if (oldest == null || info.get().lastModifiedMillis() < oldest.lastModifiedMillis()) {
-        oldest = info.get();
+      committing.add(b);
+      if (oldest == null || info.lastModifiedMillis() < oldest.lastModifiedMillis()) {
+        oldest = info;
       }
     }
     WriteRequest request =
@@ -565,8 +569,82 @@ public final class NamespaceService {
     CompletableFuture<WriteResult> future = new CompletableFuture<>();
     submit(
         ns,
-        new CommitTask.Write(request, List.of(), List.copyOf(batches), dimension, oldest, future));
-    return future;
+        new CommitTask.Write(
+            request, List.of(), List.copyOf(committing), dimension, oldest, future));
+    if (replaced.isEmpty()) {
+      return future;
+    }
+    List<String> copies = new ArrayList<>();
+    for (int i = 0; i < batches.size(); i++) {
+      if (committing.get(i) != batches.get(i)) {
+        copies.add(committing.get(i).key());
+      }
+    }
+    return future.whenComplete(
+        (result, failure) -> {
+          if (failure == null) {
+            // The version references the copies (or, deduplicated, nothing of this call).
+            replaced.forEach(this::deleteQuietly);
+            if (result.deduplicated()) {
+              copies.forEach(this::deleteQuietly);
+            }
+          } else if (!(unwrap(failure) instanceof CommitStateUnknownException)) {
+            copies.forEach(this::deleteQuietly); // definitely not committed
+          } // else the version may reference the copies: repair sweeps them if it does not
+        });
+  }
+
+  /** Whether {@code position} is at or below its writer's stored one, so a commit is a no-op. */
+  private boolean alreadyApplied(NamespacePath ns, WriterPosition position) {
+    if (position == null) {
+      return false;
+    }
+    Manifest m = newest(ns, Consistency.STRONG).orElse(null);
+    WriterState stored = m == null ? null : m.writers().get(position.writerId());
+    return stored != null && stored.position() != null && position.position() <= stored.position();
+  }
+
+  /** Staged objects older than this are copied before they are committed. */
+  private long refreshAge() {
+    return config.sweepGracePeriod().toMillis() / 4;
+  }
+
+  private ObjectInfo stagedInfo(NamespacePath ns, String key) {
+    return store
+        .stat(key)
+        .orElseThrow(
+            () ->
+                new CommitFailedException(
+                    "Cannot commit to "
+                        + ns
+                        + ": staged WAL object "
+                        + key
+                        + " no longer exists (discarded, or swept by repair); re-stage the batch",
+                    null));
+  }
+
+  private StagedBatch copyStaged(NamespacePath ns, StagedBatch b) {
+    byte[] bytes;
+    try {
+      bytes = store.get(b.key());
+    } catch (ObjectNotFoundException e) {
+      throw new CommitFailedException(
+          "Cannot commit to "
+              + ns
+              + ": staged WAL object "
+              + b.key()
+              + " no longer exists (discarded, or swept by repair); re-stage the batch",
+          e);
+    }
+    String key = NamespaceLayout.newWalKey(ns);
+    store.put(key, bytes);
+    return new StagedBatch(ns, key, b.records(), b.bytes(), b.dimension());
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    return t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+        ? t.getCause()
+        : t;
   }
 
   /** Deletes a staged batch that will not be committed. */

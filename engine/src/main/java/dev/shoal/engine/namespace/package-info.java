@@ -12,6 +12,7 @@
  * <p>A commit whose outcome is unknown never deletes what it may have committed ({@link
  * dev.shoal.engine.namespace.NamespaceService#resolve}), and no commit references an object older
  * than half the sweep grace period ({@link
- * dev.shoal.engine.namespace.NamespaceService#requireYoung}).
+ * dev.shoal.engine.namespace.NamespaceService#requireYoung}); a staged batch that old when its
+ * commit is asked for is committed as a fresh copy.
  */
 package dev.shoal.engine.namespace;
