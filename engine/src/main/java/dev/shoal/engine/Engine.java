@@ -39,6 +39,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -72,6 +73,8 @@ public final class Engine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
   // An explicit compaction waits this long for one already running (say, in the background).
   private static final Duration EXPLICIT_COMPACTION_WAIT = Duration.ofMinutes(2);
+  // A garbage pass runs this long after the retention period, so that it finds it passed.
+  private static final Duration GARBAGE_PASS_SLACK = Duration.ofSeconds(1);
 
   private final ObjectStore store;
   private final boolean ownsStore;
@@ -81,6 +84,11 @@ public final class Engine implements AutoCloseable {
   private final ExecutorService ownedBackgroundExecutor;
   private final ExecutorService ownedIoExecutor;
   private final Executor background;
+  private final ScheduledExecutorService scheduler;
+  private final ScheduledExecutorService ownedScheduler;
+  // When the garbage pass scheduled for each namespace is due (engine clock, ms).
+  private final Map<NamespacePath, Long> garbagePasses = new ConcurrentHashMap<>();
+  private volatile boolean closed;
   private final MemoryCache memoryCache;
   private final ObjectCache objectCache;
   private final Compactor compactor;
@@ -101,6 +109,11 @@ public final class Engine implements AutoCloseable {
     this.ownedCommitExecutor = Executors.newCachedThreadPool(threads("shoal-commit"));
     this.ownedBackgroundExecutor = Executors.newFixedThreadPool(2, threads("shoal-background"));
     this.background = b.backgroundExecutor != null ? b.backgroundExecutor : ownedBackgroundExecutor;
+    this.ownedScheduler =
+        b.scheduler != null
+            ? null
+            : Executors.newSingleThreadScheduledExecutor(threads("shoal-scheduler"));
+    this.scheduler = b.scheduler != null ? b.scheduler : ownedScheduler;
     this.memoryCache = new MemoryCache(config.memoryCacheBytes());
     this.objectCache =
         new ObjectCache(
@@ -128,12 +141,19 @@ public final class Engine implements AutoCloseable {
             clock,
             ownedCommitExecutor,
             background,
-            reclaimer,
             this::afterCommit);
     this.compactor = new Compactor(store, namespaces, snapshots, reclaimer, config, clock);
     this.branching =
         new Branching(store, namespaces, objectCache, reclaimer, clock, config.manifestRetention());
-    this.repair = new Repair(store, manifests, refs, objectCache, clock, config.sweepGracePeriod());
+    this.repair =
+        new Repair(
+            store,
+            manifests,
+            refs,
+            objectCache,
+            clock,
+            config.sweepGracePeriod(),
+            compactor::collectGarbage);
     this.pins = new PinSet(store);
   }
 
@@ -187,7 +207,8 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Describes a namespace as of its newest version.
+   * Describes a namespace as of its newest version. Counting its documents loads the namespace,
+   * unless it has no WAL tail (a compacted namespace is described from its manifest alone).
    *
    * @throws NamespaceNotFoundException if it does not exist
    */
@@ -197,8 +218,8 @@ public final class Engine implements AutoCloseable {
 
   /**
    * The vector dimension a namespace has pinned, or empty before its first vector. Reads only the
-   * newest manifest (unlike {@link #getNamespace}, which loads the namespace's documents), so
-   * writers can check records before sending them.
+   * newest manifest (unlike {@link #getNamespace}, which loads the namespace's documents to count
+   * them while it has a WAL tail), so writers can check records before sending them.
    *
    * @throws NamespaceNotFoundException if it does not exist
    */
@@ -235,7 +256,8 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Deletes a namespace and the objects only it referenced.
+   * Deletes a namespace. The objects only it referenced are deleted once the retention period has
+   * passed, so that readers pinned to one of its last versions keep working until then.
    *
    * @throws NamespaceNotFoundException if it does not exist
    */
@@ -250,7 +272,9 @@ public final class Engine implements AutoCloseable {
   /**
    * Creates {@code target} (in the same project) as a copy-on-write branch of {@code source}, in
    * time proportional to the number of objects, not documents. Later writes, compactions and
-   * deletes on either side never change what the other sees.
+   * deletes on either side never change what the other sees. The info returned needs no object read
+   * if the source is loaded in this engine or has no WAL tail; otherwise counting its documents
+   * loads the branch.
    *
    * @throws NamespaceExistsException if the target exists
    */
@@ -333,9 +357,10 @@ public final class Engine implements AutoCloseable {
   }
 
   private void afterCommit(NamespacePath ns, Manifest committed) {
-    if (config.autoCompact() && compactor.due(committed)) {
+    if (!committed.deleted() && config.autoCompact() && compactor.due(committed)) {
       requestCompaction(ns);
     }
+    scheduleGarbagePass(ns, committed);
     if (snapshots.isPinned(ns)) {
       background.execute(() -> snapshots.load(ns, committed));
     }
@@ -376,14 +401,79 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  /**
+   * Schedules the release of a namespace's garbage for when the retention period of its oldest
+   * entry has passed, unless a pass is due by then already. Without it, the objects a compaction
+   * dropped would stay until the next compaction of the namespace, for ever if nobody writes to it
+   * again. One pass per namespace is pending at a time; a pass that finds garbage left schedules
+   * the next. Passes pending when the engine stops are lost: repair releases what they would have.
+   */
+  private void scheduleGarbagePass(NamespacePath ns, Manifest m) {
+    if (m.garbage().isEmpty() || closed) {
+      return;
+    }
+    long oldest = Long.MAX_VALUE;
+    for (var g : m.garbage()) {
+      oldest = Math.min(oldest, g.droppedAtMillis());
+    }
+    long due = oldest + config.manifestRetention().toMillis() + GARBAGE_PASS_SLACK.toMillis();
+    boolean[] schedule = new boolean[1];
+    garbagePasses.compute(
+        ns,
+        (k, pending) -> {
+          if (pending != null && pending <= due) {
+            return pending;
+          }
+          schedule[0] = true;
+          return due;
+        });
+    if (!schedule[0]) {
+      return;
+    }
+    try {
+      scheduler.schedule(
+          () -> runGarbagePass(ns, due), Math.max(0, due - clock.millis()), TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      garbagePasses.remove(ns, due); // shutting down
+    }
+  }
+
+  private void runGarbagePass(NamespacePath ns, long due) {
+    if (closed || !garbagePasses.remove(ns, due)) {
+      return; // an earlier pass replaced this one
+    }
+    try {
+      background.execute(
+          () -> {
+            try {
+              Manifest after = compactor.collectGarbage(ns);
+              if (after != null) {
+                scheduleGarbagePass(ns, after); // entries not expired yet, by this engine's clock
+              }
+            } catch (RuntimeException e) {
+              LOG.warn("Cannot release the expired garbage of {}: {}", ns, e.toString());
+            }
+          });
+    } catch (RuntimeException e) {
+      LOG.debug("Background executor refused a garbage pass (shutting down?): {}", e.toString());
+    }
+  }
+
+  /**
+   * Describes a namespace version. The document count comes from the manifest when it tells (no WAL
+   * tail, see {@link Manifest#liveDocsIfKnown}), so that describing a compacted namespace, or
+   * branching it, costs no object read even in an engine that has not loaded it; otherwise the
+   * namespace is loaded (or its loaded snapshot used).
+   */
   private NamespaceInfo info(NamespacePath ns, Manifest m) {
-    NamespaceSnapshot snapshot = snapshots.load(ns, m);
+    OptionalLong known = m.liveDocsIfKnown();
+    long docCount = known.isPresent() ? known.getAsLong() : snapshots.load(ns, m).liveCount();
     return new NamespaceInfo(
         ns.org(),
         ns.project(),
         ns.namespace(),
         m.version(),
-        snapshot.liveCount(),
+        docCount,
         m.segments().size(),
         m.wal().size(),
         m.walRecords(),
@@ -455,6 +545,13 @@ public final class Engine implements AutoCloseable {
    * Commits staged batches, in order, as one manifest version, together with the writer position.
    * If the position is at or below the stored one, nothing is committed and the result is
    * deduplicated (the staged objects are then garbage the caller may discard).
+   *
+   * <p>A batch staged more than a quarter of {@link EngineConfig#sweepGracePeriod} ago is copied to
+   * a new WAL object and the copy committed (the original is deleted once the commit lands), so
+   * that a repair sweep cannot delete what the new version references.
+   *
+   * @throws CommitFailedException if a staged object no longer exists, or the commit kept losing
+   *     races for half the grace period (stage the batch again)
    */
   public WriteResult commitStaged(
       NamespacePath ns,
@@ -499,6 +596,10 @@ public final class Engine implements AutoCloseable {
   /** Stops the engine's threads (after running queued commits) and closes the store if owned. */
   @Override
   public void close() {
+    closed = true;
+    if (ownedScheduler != null) {
+      ownedScheduler.shutdownNow(); // pending garbage passes: repair or a later engine runs them
+    }
     // Background work (compactions) commits through the commit threads: stop it first.
     ownedBackgroundExecutor.shutdown();
     try {
@@ -543,6 +644,7 @@ public final class Engine implements AutoCloseable {
     private EngineConfig config = EngineConfig.defaults();
     private Clock clock = Clock.systemUTC();
     private Executor backgroundExecutor;
+    private ScheduledExecutorService scheduler;
 
     private Builder() {}
 
@@ -581,6 +683,17 @@ public final class Engine implements AutoCloseable {
      */
     public Builder backgroundExecutor(Executor value) {
       backgroundExecutor = requireNonNull(value, "backgroundExecutor is null");
+      return this;
+    }
+
+    /**
+     * Schedules delayed work (garbage passes once the retention period has passed) on this
+     * scheduler instead of the engine's own thread; the work itself is handed to the background
+     * executor. Tests pass one they run by hand, together with a controllable {@link #clock}. The
+     * engine does not shut an injected scheduler down.
+     */
+    public Builder scheduler(ScheduledExecutorService value) {
+      scheduler = requireNonNull(value, "scheduler is null");
       return this;
     }
 

@@ -21,7 +21,12 @@ import java.time.Duration;
  * @param idempotencyKeysRetained idempotency keys remembered per namespace
  * @param eventualMaxStaleness how old a cached manifest an {@code eventual} read may use
  * @param commitAttempts how many times a commit that keeps losing races is tried before failing
- * @param sweepGracePeriod repair never sweeps an object younger than this (an in-flight write's)
+ * @param sweepGracePeriod repair never sweeps an object younger than this (an in-flight write's),
+ *     and, the other half of that guarantee, no commit references an object it wrote (or was given
+ *     staged) more than half this long before: a staged batch, a compaction's segments or a copy's
+ *     objects that old are refused with {@link CommitFailedException}. It must therefore exceed
+ *     twice the longest time between writing an object and committing it (for a Flink sink, the
+ *     checkpoint interval plus the time a checkpoint, or a restore that commits it again, takes)
  */
 public record EngineConfig(
     int maxBatchDocs,
@@ -164,9 +169,12 @@ public record EngineConfig(
     }
 
     public Builder sweepGracePeriod(Duration value) {
-      if (value == null || value.isNegative()) {
+      if (value == null || value.compareTo(Duration.ofSeconds(1)) < 0) {
         throw new IllegalArgumentException(
-            "Cannot set sweepGracePeriod to " + value + ": it must not be negative");
+            "Cannot set sweepGracePeriod to "
+                + value
+                + ": it must be at least one second (commits refuse objects older than half of"
+                + " it)");
       }
       sweepGracePeriod = value;
       return this;

@@ -8,6 +8,7 @@ import dev.shoal.engine.manifest.WalRef;
 import dev.shoal.engine.manifest.WriterState;
 import dev.shoal.engine.model.Document;
 import dev.shoal.engine.model.NamespacePath;
+import dev.shoal.engine.storage.CountingObjectStore;
 import dev.shoal.engine.storage.InMemoryObjectStore;
 import dev.shoal.engine.storage.LocalFileStore;
 import dev.shoal.engine.storage.ObjectStore;
@@ -124,8 +125,12 @@ class ConcurrentWritersTest {
   void fourEnginesKeepEveryAcknowledgedWriteExactlyOnce() throws Exception {
     long seed = Long.getLong("shoal.test.seed", new Random().nextLong());
     InMemoryObjectStore store = new InMemoryObjectStore();
-    Log log = run(store, seed, 4, 3, 40);
+    CountingObjectStore counting = new CountingObjectStore(store);
+    Log log = run(counting, seed, 4, 3, 40);
     verify(store, log, seed);
+    assertThat(counting.lostPutIfAbsents())
+        .as("manifest creates that lost a race and were retried (seed %d)", seed)
+        .isPositive();
     assertThat(log.fenced).as("some writes were fenced (seed %d)", seed).hasPositiveValue();
     assertThat(log.deduplicated)
         .as("some writes were deduplicated (seed %d)", seed)
@@ -137,8 +142,12 @@ class ConcurrentWritersTest {
   void fourEnginesOnTheFilesystemStoreKeepEveryAcknowledgedWriteExactlyOnce() throws Exception {
     long seed = Long.getLong("shoal.test.seed", new Random().nextLong());
     try (LocalFileStore store = new LocalFileStore(temp.resolve("store"))) {
-      Log log = run(store, seed, 4, 3, 20);
+      CountingObjectStore counting = new CountingObjectStore(store);
+      Log log = run(counting, seed, 4, 3, 20);
       verify(store, log, seed);
+      assertThat(counting.lostPutIfAbsents())
+          .as("manifest creates that lost a race and were retried (seed %d)", seed)
+          .isPositive();
       assertThat(log.fenced).as("some writes were fenced (seed %d)", seed).hasPositiveValue();
       assertThat(log.acked).as("seed %d", seed).isNotEmpty();
     }

@@ -18,6 +18,7 @@ import dev.shoal.engine.storage.ObjectStore;
 import dev.shoal.engine.storage.StorageException;
 import dev.shoal.engine.testing.FaultInjectingObjectStore;
 import dev.shoal.engine.testing.FaultInjectingObjectStore.Mode;
+import dev.shoal.engine.testing.ManualScheduler;
 import dev.shoal.engine.testing.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
@@ -72,7 +73,7 @@ class CrashSafetyTest {
     return new Document(id, new float[] {x, 1 - x}, null, Map.of("body", "text of " + id), attrs);
   }
 
-  static List<Op> scenario(MutableClock clock) {
+  static List<Op> scenario(MutableClock clock, ManualScheduler scheduler) {
     Document a = doc("a", 0.1f, Map.of("lang", "en"));
     Document b = doc("b", 0.2f, Map.of("lang", "fr"));
     Document c = doc("c", 0.3f, Map.of("lang", "en"));
@@ -196,57 +197,88 @@ class CrashSafetyTest {
             },
             m -> {}));
     ops.add(new Op("delete branch", en -> en.deleteNamespace(C), m -> m.docs.remove(C)));
+    ops.add(
+        new Op(
+            "garbage passes",
+            en -> {
+              clock.advance(Duration.ofMinutes(11));
+              scheduler.runPending();
+            },
+            m -> {}));
     return ops;
   }
 
   private static final EngineConfig CONFIG =
       EngineConfig.builder().autoCompact(false).walCompactThreshold(2).build();
 
-  private static Engine engine(ObjectStore store, MutableClock clock) {
+  private static Engine engine(ObjectStore store, MutableClock clock, ManualScheduler scheduler) {
     return Engine.builder()
         .store(store)
         .clock(clock)
+        .scheduler(scheduler)
         .backgroundExecutor(Runnable::run)
         .config(CONFIG)
         .build();
   }
 
-  private static int mutationsOfCleanRun() {
+  /** The operation of every mutating call of a run without faults, in order. */
+  private static List<String> mutationsOfCleanRun() {
     MutableClock clock = new MutableClock(START);
     FaultInjectingObjectStore store = new FaultInjectingObjectStore(new InMemoryObjectStore(clock));
-    try (Engine e = engine(store, clock)) {
-      for (Op op : scenario(clock)) {
+    ManualScheduler scheduler = new ManualScheduler();
+    try (Engine e = engine(store, clock, scheduler)) {
+      for (Op op : scenario(clock, scheduler)) {
         op.run().accept(e);
       }
     }
-    return store.mutations();
+    return store.log();
   }
 
+  /**
+   * Calls on a manifest version that {@link ManifestStore#tryCreate} makes after a create without
+   * an answer (a read-back, then a create and a read-back for each of its three retries), so that
+   * an ambiguous failure blocking this many leaves the outcome unknown to the commit, but lets the
+   * caller's own read that follows resolve it.
+   */
+  private static final int READ_BACKS = 7;
+
   static Stream<Arguments> faults() {
-    int n = mutationsOfCleanRun();
+    List<String> ops = mutationsOfCleanRun();
     List<Arguments> out = new ArrayList<>();
-    for (int step = 1; step <= n; step++) {
-      out.add(Arguments.of(step, Mode.FAIL_BEFORE, false));
-      out.add(Arguments.of(step, Mode.FAIL_AFTER, false));
-      out.add(Arguments.of(step, Mode.CRASH, false));
-      out.add(Arguments.of(step, Mode.CRASH, true));
+    for (int step = 1; step <= ops.size(); step++) {
+      out.add(Arguments.of(step, Mode.FAIL_BEFORE, false, 0));
+      out.add(Arguments.of(step, Mode.FAIL_AFTER, false, 0));
+      out.add(Arguments.of(step, Mode.CRASH, false, 0));
+      out.add(Arguments.of(step, Mode.CRASH, true, 0));
+      if (ops.get(step - 1).equals("putIfAbsent")) {
+        // A commit whose outcome stays unknown: until the operation gave up, or only through
+        // the create's own read-backs.
+        for (boolean effect : new boolean[] {false, true}) {
+          out.add(Arguments.of(step, Mode.AMBIGUOUS, effect, Integer.MAX_VALUE));
+          out.add(Arguments.of(step, Mode.AMBIGUOUS, effect, READ_BACKS));
+        }
+      }
     }
     return out.stream();
   }
 
-  @ParameterizedTest(name = "step {0}, {1}, effect {2}")
+  @ParameterizedTest(name = "step {0}, {1}, effect {2}, blocked calls {3}")
   @MethodSource("faults")
-  void invariantsHoldAfterFaultAtEveryStep(int step, Mode mode, boolean crashAfterEffect) {
+  void invariantsHoldAfterFaultAtEveryStep(
+      int step, Mode mode, boolean crashAfterEffect, int blockedCalls) {
     MutableClock clock = new MutableClock(START);
     InMemoryObjectStore backing = new InMemoryObjectStore(clock);
     FaultInjectingObjectStore store =
-        new FaultInjectingObjectStore(backing).failAt(step, mode, crashAfterEffect);
+        new FaultInjectingObjectStore(backing)
+            .failAt(step, mode, crashAfterEffect)
+            .blockedCalls(blockedCalls);
     // Two candidate states: the failed operation did not happen, or it did.
     Model without = new Model();
     Model with = null;
     String failed = null;
-    try (Engine e = engine(store, clock)) {
-      for (Op op : scenario(clock)) {
+    ManualScheduler scheduler = new ManualScheduler();
+    try (Engine e = engine(store, clock, scheduler)) {
+      for (Op op : scenario(clock, scheduler)) {
         try {
           op.run().accept(e);
         } catch (ShoalException ex) {
@@ -262,6 +294,7 @@ class CrashSafetyTest {
           if (store.crashed()) {
             break; // a crashed process does nothing more
           }
+          store.heal(); // the store is reachable again for the operations that follow
           continue;
         }
         op.apply().accept(without);
@@ -270,7 +303,7 @@ class CrashSafetyTest {
         }
       }
     }
-    try (Engine fresh = engine(backing, clock)) {
+    try (Engine fresh = engine(backing, clock, new ManualScheduler())) {
       checkNoMissingObjects(backing);
       Map<NamespacePath, Map<String, Document>> seen = contents(fresh);
       if (with == null) {

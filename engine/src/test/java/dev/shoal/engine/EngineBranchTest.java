@@ -106,6 +106,40 @@ class EngineBranchTest {
   }
 
   @Test
+  void aFreshEngineBranchesACompactedNamespaceWithoutReadingItsObjects() {
+    // Two segments that overlap: overwrites, a delete and a patch of what the first one holds.
+    engine.write(SOURCE, WriteRequest.upsert(docs(0, 40)));
+    engine.write(SOURCE, WriteRequest.upsert(docs(20, 40)));
+    assertThat(engine.compact(SOURCE, false).performed()).isTrue();
+    engine.write(SOURCE, WriteRequest.delete(List.of("d0", "d1", "d59")));
+    engine.write(
+        SOURCE,
+        WriteRequest.builder()
+            .upsert(Document.of("d5", direction(5), Map.of("n", -5)))
+            .upsert(Document.of("new", direction(300), Map.of()))
+            .build());
+    assertThat(engine.compact(SOURCE, false).performed()).isTrue();
+    assertThat(engine.getNamespace(SOURCE).segments()).isEqualTo(2);
+    long expected = engine.query(SOURCE, QueryRequest.builder().topK(1000).build()).rows().size();
+    assertThat(expected).isEqualTo(58);
+
+    try (Engine cold = Engine.builder().store(store).build()) {
+      store.reset();
+      NamespaceInfo info = cold.branch(SOURCE, BRANCH);
+
+      String root = NamespaceLayout.namespaceRoot(SOURCE);
+      assertThat(store.readsUnder(root + "wal/") + store.readsUnder(root + "segments/"))
+          .as("object reads of a branch in a fresh engine")
+          .isZero();
+      assertThat(info.docCount()).isEqualTo(expected);
+      assertThat(cold.getNamespace(SOURCE).docCount()).isEqualTo(expected);
+      assertThat(store.readsUnder(root + "segments/")).isZero();
+      assertThat(cold.query(BRANCH, QueryRequest.builder().topK(1000).build()).rows())
+          .hasSize((int) expected);
+    }
+  }
+
+  @Test
   void branchOfANamespaceNotInMemoryIsBuiltFromTheStore() {
     loadedSource();
     try (Engine cold = Engine.builder().store(store).build()) {

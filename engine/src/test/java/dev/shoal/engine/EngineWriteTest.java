@@ -12,11 +12,14 @@ import dev.shoal.engine.query.QueryRequest;
 import dev.shoal.engine.query.QueryRow;
 import dev.shoal.engine.query.RankBy;
 import dev.shoal.engine.storage.InMemoryObjectStore;
+import dev.shoal.engine.testing.HookedObjectStore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -91,16 +94,48 @@ class EngineWriteTest {
   }
 
   @Test
-  void concurrentWritesAreGroupCommitted() {
-    List<CompletableFuture<WriteResult>> futures = new ArrayList<>();
-    for (int i = 0; i < 200; i++) {
-      futures.add(
-          engine.writeAsync(ns, WriteRequest.upsert(List.of(doc("d" + i, null, Map.of("i", i))))));
+  void writesQueuedBehindACommitShareOneWalObjectAndOneManifestVersion() throws Exception {
+    // The first commit stops inside its WAL put until every other write has queued behind it.
+    CountDownLatch inFirstPut = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    InMemoryObjectStore backing = new InMemoryObjectStore();
+    HookedObjectStore hooked =
+        new HookedObjectStore(backing)
+            .before(
+                HookedObjectStore.Op.PUT,
+                k -> k.contains("/wal/"),
+                () -> {
+                  inFirstPut.countDown();
+                  try {
+                    assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                });
+    try (Engine grouped = Engine.builder().store(hooked).build()) {
+      List<CompletableFuture<WriteResult>> futures = new ArrayList<>();
+      futures.add(grouped.writeAsync(ns, WriteRequest.upsert(List.of(doc("d0", null, Map.of())))));
+      assertThat(inFirstPut.await(30, TimeUnit.SECONDS)).isTrue();
+      for (int i = 1; i < 200; i++) {
+        futures.add(
+            grouped.writeAsync(
+                ns, WriteRequest.upsert(List.of(doc("d" + i, null, Map.of("i", i))))));
+      }
+      release.countDown();
+      List<WriteResult> results = futures.stream().map(CompletableFuture::join).toList();
+
+      assertThat(results.get(0)).isEqualTo(new WriteResult(1, 1, 1, 1, false));
+      List<WriteResult> queued = results.subList(1, results.size());
+      assertThat(queued).extracting(WriteResult::version).containsOnly(2L);
+      // One record each, in submission order, from one WAL object.
+      for (int i = 0; i < queued.size(); i++) {
+        assertThat(queued.get(i).firstSeq()).isEqualTo(2 + i);
+      }
+      assertThat(backing.list("acme/search/ns/docs/wal/")).hasSize(2);
+      NamespaceInfo info = grouped.getNamespace(ns);
+      assertThat(info.version()).isEqualTo(2);
+      assertThat(info.docCount()).isEqualTo(200);
     }
-    futures.forEach(CompletableFuture::join);
-    NamespaceInfo info = engine.getNamespace(ns);
-    assertThat(info.docCount()).isEqualTo(200);
-    assertThat(info.version()).isLessThan(200);
   }
 
   @Test
@@ -149,6 +184,81 @@ class EngineWriteTest {
         .isInstanceOf(WriterFencedException.class)
         .hasMessageContaining("epoch 2");
     assertThat(engine.getDocument(ns, "b", Consistency.STRONG)).isEmpty();
+  }
+
+  @Test
+  void writerEpochsOutliveADeleteSoAZombieStaysFencedAfterTheNamespaceIsRecreated() {
+    String writer = "kafka/c/t/0";
+    engine.claimWriter(ns, writer, true, null); // epoch 1: the instance that becomes a zombie
+    WriterClaim owner = engine.claimWriter(ns, writer, true, null);
+    engine.write(
+        ns,
+        WriteRequest.builder()
+            .upsert(doc("a", null, Map.of()))
+            .writerPosition(new WriterPosition(writer, owner.epoch(), 10))
+            .build());
+    engine.deleteNamespace(ns);
+
+    // Before the namespace exists again, the zombie may not recreate it.
+    assertThatThrownBy(
+            () ->
+                engine.write(
+                    ns,
+                    WriteRequest.builder()
+                        .upsert(doc("z", null, Map.of()))
+                        .writerPosition(new WriterPosition(writer, 1, 11))
+                        .build()))
+        .isInstanceOf(WriterFencedException.class)
+        .hasMessage(
+            "Cannot write to "
+                + ns
+                + ": writer "
+                + writer
+                + " has epoch 1 but epoch 2 claimed it since (this instance is a zombie and must"
+                + " stop)");
+    assertThat(engine.namespaceExists(ns)).isFalse();
+
+    // A claim after the delete continues the epochs; the positions start over.
+    WriterClaim again = engine.claimWriter(ns, writer, true, null);
+    assertThat(again.epoch()).isEqualTo(3);
+    assertThat(again.position()).isEmpty();
+    assertThatThrownBy(
+            () ->
+                engine.write(
+                    ns,
+                    WriteRequest.builder()
+                        .upsert(doc("z", null, Map.of()))
+                        .writerPosition(new WriterPosition(writer, 1, 11))
+                        .build()))
+        .isInstanceOf(WriterFencedException.class)
+        .hasMessageContaining("has epoch 1 but epoch 3 claimed it since");
+    assertThat(engine.getDocument(ns, "z", Consistency.STRONG)).isEmpty();
+  }
+
+  @Test
+  void theCurrentWriterRecreatesADeletedNamespaceFromAFreshPosition() {
+    String writer = "kafka/c/t/0";
+    WriterClaim owner = engine.claimWriter(ns, writer, true, null);
+    engine.write(
+        ns,
+        WriteRequest.builder()
+            .upsert(doc("a", null, Map.of()))
+            .writerPosition(new WriterPosition(writer, owner.epoch(), 10))
+            .build());
+    engine.deleteNamespace(ns);
+
+    WriteResult r =
+        engine.write(
+            ns,
+            WriteRequest.builder()
+                .upsert(doc("b", null, Map.of()))
+                .writerPosition(new WriterPosition(writer, owner.epoch(), 3))
+                .build());
+
+    assertThat(r.deduplicated()).isFalse();
+    assertThat(engine.writerPosition(ns, writer)).hasValue(3);
+    assertThat(engine.getDocument(ns, "b", Consistency.STRONG)).isPresent();
+    assertThat(engine.getDocument(ns, "a", Consistency.STRONG)).isEmpty();
   }
 
   @Test
@@ -212,6 +322,6 @@ class EngineWriteTest {
     NamespaceInfo info = engine.getNamespace(ns);
     assertThat(info.docCount()).isZero();
     assertThat(info.distanceMetric()).isEqualTo(DistanceMetric.DOT);
-    assertThat(store.list("acme/search/ns/docs/wal/")).isEmpty();
+    assertThat(engine.getDocument(ns, "a", Consistency.STRONG)).isEmpty();
   }
 }

@@ -12,6 +12,7 @@ import dev.shoal.engine.query.QueryRequest;
 import dev.shoal.engine.query.QueryRow;
 import dev.shoal.engine.storage.InMemoryObjectStore;
 import dev.shoal.engine.storage.ObjectInfo;
+import dev.shoal.engine.testing.ManualScheduler;
 import dev.shoal.engine.testing.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,10 +27,11 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Random writes, compactions, branches, copies, namespace deletes and repairs across several
- * engines on one store, checked after every step against a plain in-memory model: every namespace
- * answers exactly as the model does and no referenced object is missing. A final repair with sweep
- * leaves no unreferenced object. Seeded; the seed is in every failure message.
+ * Random writes, compactions, branches, copies, namespace deletes, repairs and the garbage passes
+ * the engines schedule, across several engines on one store, checked after every step against a
+ * plain in-memory model: every namespace answers exactly as the model does and no referenced object
+ * is missing. A final repair with sweep leaves no unreferenced object. Seeded; the seed is in every
+ * failure message.
  */
 class ModelBasedTest {
   private static final String ORG = "acme";
@@ -38,6 +40,8 @@ class ModelBasedTest {
   private static final int IDS = 30;
 
   private final MutableClock clock = new MutableClock(1_000_000_000L);
+  // Garbage passes run only when a test says so.
+  private final ManualScheduler scheduler = new ManualScheduler();
   private final InMemoryObjectStore store = new InMemoryObjectStore(clock);
   private final ManifestStore manifests = new ManifestStore(store, clock, Duration.ofMinutes(1), 3);
 
@@ -45,6 +49,7 @@ class ModelBasedTest {
     return Engine.builder()
         .store(store)
         .clock(clock)
+        .scheduler(scheduler)
         .config(
             EngineConfig.builder()
                 .autoCompact(false)
@@ -108,10 +113,12 @@ class ModelBasedTest {
             e.deleteNamespace(ns);
             model.remove(name);
           }
-        } else {
+        } else if (kind < 97) {
           boolean sweep = random.nextBoolean();
           what = "repair" + (sweep ? " sweep" : "");
           e.repair(ORG, PROJECT, sweep);
+        } else {
+          what = "garbage passes " + scheduler.runPending();
         }
         log.add(step + ": " + what);
         check(engines.get(random.nextInt(engines.size())), model, seed, log);

@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * partial file. The index of files lives in memory and is rebuilt from the folder on start, so the
  * cache survives restarts. Two processes may share a folder: each keeps its own index and budget
  * (together they may use up to the sum of their budgets); a file the other process evicted is just
- * a miss. Lost or unreadable files are misses too, never errors.
+ * a miss. Lost or unreadable files are misses too, never errors. Files are not synced to disk: a
+ * file torn by a crash or damaged later fails the checksum every cached object carries, and {@link
+ * ObjectCache} then reads the store and replaces it.
  *
  * <p>Thread-safe.
  */

@@ -1,6 +1,8 @@
 package dev.shoal.engine.cache;
 
+import dev.shoal.engine.internal.Checksums;
 import dev.shoal.engine.segment.Segment;
+import dev.shoal.engine.storage.CorruptObjectException;
 import dev.shoal.engine.storage.ObjectStore;
 import dev.shoal.engine.wal.WalBatch;
 import java.util.Map;
@@ -9,14 +11,20 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads immutable objects through the cache tiers: decoded in memory, raw on the local disk, then
- * the object store. Counts hits, misses and bytes fetched per tier.
+ * the object store. Counts hits, misses and bytes fetched per tier. A disk copy that does not
+ * decode (or, for {@link #raw}, fails its checksum) is dropped and read from the store again: the
+ * disk tier can cost a read, never a failure.
  *
  * <p>Thread-safe. Concurrent loads of one object share one fetch.
  */
 public final class ObjectCache {
+  private static final Logger LOG = LoggerFactory.getLogger(ObjectCache.class);
+
   private record Decoded<T>(T value, long weightBytes) implements MemoryCache.Weighted {}
 
   private record Key(String kind, String objectKey) {}
@@ -94,7 +102,20 @@ public final class ObjectCache {
       }
     }
     try {
-      Decoded<T> loaded = decode.apply(key, raw(key));
+      Fetched fetched = fetch(key);
+      Decoded<T> loaded;
+      try {
+        loaded = decode.apply(key, fetched.bytes());
+      } catch (CorruptObjectException e) {
+        if (!fetched.fromDisk()) {
+          throw e;
+        }
+        // A torn or damaged cache file, or bytes a faulty fetch left there: the store has them.
+        LOG.warn(
+            "Disk cache copy of {} does not decode ({}); reading the store", key, e.toString());
+        disk.invalidate(key);
+        loaded = decode.apply(key, fromStore(key));
+      }
       if (keep) {
         memory.put(cacheKey, loaded);
       }
@@ -169,17 +190,38 @@ public final class ObjectCache {
     t[0] = Math.max(t[0], tier);
   }
 
-  /** Raw bytes of an immutable object, from the disk tier or the store (filling the disk tier). */
+  /**
+   * Raw bytes of an immutable binary object (a WAL batch or a segment), from the disk tier or the
+   * store (filling the disk tier). A disk copy whose footer checksum does not match is replaced by
+   * the store's bytes, so that a damaged cache file never reaches a caller that does not decode.
+   */
   public byte[] raw(String key) {
+    Fetched fetched = fetch(key);
+    if (fetched.fromDisk() && !Checksums.footerIntact(fetched.bytes())) {
+      LOG.warn("Disk cache copy of {} fails its checksum; reading the store", key);
+      disk.invalidate(key);
+      return fromStore(key);
+    }
+    return fetched.bytes();
+  }
+
+  /** Bytes, and whether they came from the disk tier (which may be damaged) or the store. */
+  private record Fetched(byte[] bytes, boolean fromDisk) {}
+
+  private Fetched fetch(String key) {
     if (disk != null) {
       byte[] cached = disk.get(key);
       if (cached != null) {
         diskHits.incrementAndGet();
         reached(1);
-        return cached;
+        return new Fetched(cached, true);
       }
       diskMisses.incrementAndGet();
     }
+    return new Fetched(fromStore(key), false);
+  }
+
+  private byte[] fromStore(String key) {
     reached(2);
     byte[] bytes = store.get(key);
     storeGets.incrementAndGet();

@@ -24,13 +24,35 @@ import org.slf4j.LoggerFactory;
  * Rebuilds a project's table of shared objects from its live manifests and, optionally, sweeps
  * objects no manifest references (leaks of crashed or failed operations).
  *
- * <p>Safe to run while writers are active: nothing younger than the grace period is swept (an
- * in-flight write's object is not referenced yet), and table entries younger than the grace period
- * are kept (an in-flight branch records its sharing before committing its manifest).
+ * <h2>Why a sweep is safe while writers are active</h2>
+ *
+ * A sweep deletes an object only if no manifest it read references it and it was written before
+ * {@code start - grace}, where {@code start} is taken before the first manifest is read. Table
+ * entries younger than the grace period are kept (an in-flight branch records its sharing before
+ * committing its manifest). The other half of the invariant is the committers': no commit attempt
+ * references an object written more than half the grace period before the attempt ({@link
+ * dev.shoal.engine.namespace.NamespaceService#requireYoung}). So a commit the sweep did not see
+ * landed after {@code start}, and its objects were written after {@code start - grace/2}: none of
+ * them is old enough to be swept. Objects a commit takes from a live manifest (a branch) are held
+ * by that manifest, its garbage or the table throughout. The half left over absorbs the commit's
+ * own duration and clock skew between the engines and the store.
+ *
+ * <p>It also releases, through the {@link GarbageCollector}, the garbage of every namespace it
+ * visits that is past the retention period, so that the dropped objects of a namespace nobody
+ * writes to (and that no engine still has a garbage pass scheduled for) do not stay for ever.
  *
  * <p>Thread-safe.
  */
 public final class Repair {
+  /** Releases a namespace's garbage past the retention period (see the compactor). */
+  @FunctionalInterface
+  public interface GarbageCollector {
+    /**
+     * @return the newest version afterwards, or null if unchanged or unknown
+     */
+    Manifest collect(NamespacePath ns);
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(Repair.class);
 
   private final ObjectStore store;
@@ -39,6 +61,7 @@ public final class Repair {
   private final ObjectCache cache;
   private final Clock clock;
   private final Duration grace;
+  private final GarbageCollector garbage;
 
   public Repair(
       ObjectStore store,
@@ -46,13 +69,20 @@ public final class Repair {
       RefTableStore refs,
       ObjectCache cache,
       Clock clock,
-      Duration grace) {
+      Duration grace,
+      GarbageCollector garbage) {
     this.store = store;
     this.manifests = manifests;
     this.refs = refs;
     this.cache = cache;
     this.clock = clock;
     this.grace = grace;
+    this.garbage = garbage;
+  }
+
+  private boolean hasExpiredGarbage(Manifest m, long now) {
+    long cutoff = now - manifests.retention().toMillis();
+    return m.garbage().stream().anyMatch(g -> g.droppedAtMillis() <= cutoff);
   }
 
   public RepairReport repair(String org, String project, boolean sweep) {
@@ -85,11 +115,24 @@ public final class Repair {
         continue;
       }
       Optional<Manifest> latest = manifests.readLatest(ns, null); // also heals heads
+      if (latest.isPresent() && hasExpiredGarbage(latest.get(), now)) {
+        try {
+          Manifest after = garbage.collect(ns);
+          if (after != null) {
+            latest = Optional.of(after);
+          }
+        } catch (RuntimeException e) {
+          LOG.warn("Cannot release the expired garbage of {}: {}", ns, e.toString());
+        }
+      }
       manifests.expireVersions(ns);
-      if (latest.isEmpty() || latest.get().deleted()) {
+      if (latest.isEmpty()) {
         continue;
       }
-      live++;
+      // A deleted namespace holds nothing live, but its garbage until the retention period ends.
+      if (!latest.get().deleted()) {
+        live++;
+      }
       for (String key : latest.get().liveObjectKeys()) {
         holders.computeIfAbsent(key, k -> new TreeSet<>()).add(name);
       }

@@ -25,6 +25,18 @@ public final class Checksums {
   }
 
   /**
+   * Whether a whole object of any kind ends with an intact footer: its magic, and the checksum of
+   * everything before the checksum. For copies of objects that are not decoded (the disk cache).
+   */
+  public static boolean footerIntact(byte[] data) {
+    if (data.length < FOOTER_LENGTH) {
+      return false;
+    }
+    ByteReader footer = new ByteReader(data, data.length - FOOTER_LENGTH, FOOTER_LENGTH);
+    return footer.readInt() == FOOTER_MAGIC && footer.readInt() == crc32c(data, 0, data.length - 4);
+  }
+
+  /**
    * Checks the footer and the header of a whole object.
    *
    * @return the length of the body (everything before the footer)

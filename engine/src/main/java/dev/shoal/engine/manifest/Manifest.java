@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -28,11 +29,15 @@ import java.util.TreeMap;
  * @param nextSeq the sequence number the next record will get
  * @param wal unindexed WAL batches, oldest first
  * @param segments indexed segments, oldest first
- * @param writers exactly-once writer states by writer id
+ * @param writers exactly-once writer states by writer id (in a tombstone, only their epochs)
  * @param idempotency recent idempotency keys and their results, oldest first
- * @param garbage objects dropped from the namespace, deleted after the retention period
+ * @param garbage objects dropped from the namespace (in a tombstone, also those the last live
+ *     version referenced), deleted after the retention period
  * @param textAnalyzer how text fields are analyzed ({@code stop_words}, {@code stemming}), fixed at
  *     creation; null for the defaults
+ * @param segmentLiveDocs live documents in {@code segments} alone (newer segments shadowing older
+ *     ones), as the compaction that last folded WAL batches counted them; null if not known (a
+ *     manifest written before this field, or by a build that does not keep it)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
@@ -53,7 +58,8 @@ public record Manifest(
     @JsonProperty("writers") Map<String, WriterState> writers,
     @JsonProperty("idempotency") List<IdempotencyRecord> idempotency,
     @JsonProperty("garbage") List<GarbageRef> garbage,
-    @JsonProperty("text_analyzer") Map<String, Object> textAnalyzer) {
+    @JsonProperty("text_analyzer") Map<String, Object> textAnalyzer,
+    @JsonProperty("segment_live_docs") Long segmentLiveDocs) {
 
   public static final int FORMAT_VERSION = 1;
 
@@ -71,6 +77,10 @@ public record Manifest(
         textAnalyzer == null || textAnalyzer.isEmpty()
             ? null
             : Collections.unmodifiableMap(new TreeMap<>(textAnalyzer));
+    if (segmentLiveDocs != null && segmentLiveDocs < 0) {
+      throw new IllegalArgumentException(
+          "Invalid manifest for " + namespace + ": segment_live_docs " + segmentLiveDocs);
+    }
     if (version < 1 || nextSeq < 1) {
       throw new IllegalArgumentException(
           "Invalid manifest for " + namespace + ": version " + version + ", next_seq " + nextSeq);
@@ -115,7 +125,8 @@ public record Manifest(
         null,
         null,
         null,
-        textAnalyzer);
+        textAnalyzer,
+        null);
   }
 
   /**
@@ -149,11 +160,24 @@ public record Manifest(
         null,
         null,
         null,
-        textAnalyzer);
+        textAnalyzer,
+        segmentLiveDocs);
   }
 
-  /** A tombstone that ends this namespace's history (the version numbering continues). */
+  /**
+   * A tombstone that ends this namespace's life. The version numbering continues, and so do the
+   * writers' epochs (without their positions), so that an instance claimed before the delete stays
+   * fenced if the namespace is created again (see {@link #continuing}). Every object this version
+   * references becomes garbage, kept with the garbage it had for the retention period so that
+   * readers pinned to a live version keep working, and released afterwards.
+   */
   public Manifest tombstone(long nowMillis, String newCommitId) {
+    Map<String, WriterState> epochs = new TreeMap<>();
+    writers.forEach((id, w) -> epochs.put(id, new WriterState(w.epoch(), null, nowMillis)));
+    List<GarbageRef> dropped = new ArrayList<>(garbage);
+    for (String key : liveObjectKeys()) {
+      dropped.add(new GarbageRef(key, nowMillis));
+    }
     return new Manifest(
         FORMAT_VERSION,
         namespace,
@@ -169,10 +193,56 @@ public record Manifest(
         nextSeq,
         null,
         null,
+        epochs,
         null,
-        null,
+        dropped,
         null,
         null);
+  }
+
+  /**
+   * This first version of a namespace, carrying over what must outlive an earlier life of the name,
+   * if {@code previous} is its tombstone (null or a live version changes nothing): the writer
+   * epochs (writers this version claims itself keep their own state) and the garbage still within
+   * its retention period, which this namespace then releases.
+   */
+  public Manifest continuing(Manifest previous) {
+    if (previous == null || !previous.deleted()) {
+      return this;
+    }
+    Builder b = toBuilder();
+    previous.writers.forEach(b.writers::putIfAbsent);
+    List<GarbageRef> carried = new ArrayList<>(previous.garbage);
+    carried.addAll(garbage);
+    return b.garbage(carried).build();
+  }
+
+  /**
+   * The next version with another garbage list and nothing else changed: a tombstone stays a
+   * tombstone (garbage collection of a deleted namespace).
+   */
+  public Manifest withGarbage(
+      long nextVersion, String newCommitId, long nowMillis, List<GarbageRef> newGarbage) {
+    return new Manifest(
+        FORMAT_VERSION,
+        namespace,
+        nextVersion,
+        newCommitId,
+        deleted,
+        createdAtMillis,
+        nowMillis,
+        distanceMetric,
+        vectorDim,
+        labels,
+        parent,
+        nextSeq,
+        wal,
+        segments,
+        writers,
+        idempotency,
+        newGarbage,
+        textAnalyzer,
+        segmentLiveDocs);
   }
 
   /** Every object this version references (WAL batches, segments), but not its garbage. */
@@ -186,6 +256,25 @@ public record Manifest(
       keys.add(s.key());
     }
     return keys;
+  }
+
+  /**
+   * The live documents of this version if the manifest alone tells: when there is no WAL tail and
+   * the segments' count is recorded, or there is at most one segment (whose {@code docs} are its
+   * live documents). Describing a namespace then need not load it.
+   */
+  @JsonIgnore
+  public OptionalLong liveDocsIfKnown() {
+    if (!wal.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    if (segmentLiveDocs != null) {
+      return OptionalLong.of(segmentLiveDocs);
+    }
+    if (segments.size() <= 1) {
+      return OptionalLong.of(segments.isEmpty() ? 0 : segments.get(0).docs());
+    }
+    return OptionalLong.empty();
   }
 
   /** Records in unindexed WAL batches. */
@@ -230,6 +319,7 @@ public record Manifest(
     private final Map<String, WriterState> writers;
     private final List<IdempotencyRecord> idempotency;
     private List<GarbageRef> garbage;
+    private Long segmentLiveDocs;
 
     private Builder(Manifest base) {
       this.base = base;
@@ -245,6 +335,7 @@ public record Manifest(
       this.writers = new TreeMap<>(base.writers);
       this.idempotency = new ArrayList<>(base.idempotency);
       this.garbage = base.garbage;
+      this.segmentLiveDocs = base.segmentLiveDocs;
     }
 
     public Builder version(long version) {
@@ -317,6 +408,12 @@ public record Manifest(
       return this;
     }
 
+    /** Live documents in the segments, or null if not known (see {@link Manifest}). */
+    public Builder segmentLiveDocs(Long segmentLiveDocs) {
+      this.segmentLiveDocs = segmentLiveDocs;
+      return this;
+    }
+
     public Manifest build() {
       return new Manifest(
           FORMAT_VERSION,
@@ -336,7 +433,8 @@ public record Manifest(
           writers,
           idempotency,
           garbage,
-          base.textAnalyzer);
+          base.textAnalyzer,
+          segmentLiveDocs);
     }
   }
 }

@@ -207,16 +207,81 @@ public final class ManifestStore {
             + (last == null ? "unknown" : last.getMessage())
             + ". Read the namespace before retrying a write without an idempotency key or writer"
             + " position",
-        last);
+        last,
+        next.version(),
+        next.commitId());
   }
 
-  /** Writes the head (best effort: a lagging head only costs readers a longer probe). */
-  public void writeHead(NamespacePath ns, Manifest manifest) {
+  /** What became of a commit whose outcome was unknown. */
+  public enum Outcome {
+    /** The version holds the commit: it happened. */
+    COMMITTED,
+    /** Another commit holds the version: it did not happen, and never will. */
+    NOT_COMMITTED,
+    /** Still unknown: the version is absent (a delayed create may still land) or unreadable. */
+    UNKNOWN
+  }
+
+  /**
+   * What a read of the version tells about a commit.
+   *
+   * @param manifest the committed manifest when {@code outcome} is {@link Outcome#COMMITTED}
+   */
+  public record Resolution(Outcome outcome, Manifest manifest) {}
+
+  /**
+   * Resolves a {@link CommitStateUnknownException} of {@link #tryCreate} by reading the version it
+   * tried to create (read-only: it never creates anything). A commit can only ever land at that
+   * version, so another commit id there proves it did not happen; an absent version proves nothing,
+   * because the lost request may still arrive.
+   */
+  public Resolution resolve(NamespacePath ns, CommitStateUnknownException e) {
+    if (e.version() < 1 || e.commitId() == null) {
+      return new Resolution(Outcome.UNKNOWN, null);
+    }
     try {
-      store.put(NamespaceLayout.headKey(ns), ManifestCodec.encode(manifest));
+      Optional<Manifest> m = read(ns, e.version());
+      if (m.isEmpty()) {
+        return new Resolution(Outcome.UNKNOWN, null);
+      }
+      return m.get().commitId().equals(e.commitId())
+          ? new Resolution(Outcome.COMMITTED, m.get())
+          : new Resolution(Outcome.NOT_COMMITTED, null);
+    } catch (RuntimeException failed) {
+      LOG.debug("Cannot read {} version {} back: {}", ns, e.version(), failed.toString());
+      return new Resolution(Outcome.UNKNOWN, null);
+    }
+  }
+
+  /**
+   * Writes the head (best effort: a lagging head only costs readers a longer probe), then checks
+   * that the namespace was not deleted meanwhile.
+   *
+   * <p>Head writes run in the background, so one can land after another process committed a
+   * tombstone and deleted the head, and listing would show the deleted namespace again. The probe
+   * after the put closes that race: if the put landed after the delete's head removal, it also
+   * landed after the tombstone, which the probe therefore finds, and the head is deleted again
+   * (written again if a newer live version appeared meanwhile). It costs one read of the absent
+   * next version. Heads a crash left in between are healed by {@link #readLatest} (repair reads
+   * every namespace with it).
+   */
+  public void writeHead(NamespacePath ns, Manifest manifest) {
+    Manifest m = manifest;
+    try {
+      for (int attempt = 0; attempt < 3; attempt++) {
+        store.put(NamespaceLayout.headKey(ns), ManifestCodec.encode(m));
+        Manifest newest = probeForward(ns, m);
+        if (!newest.deleted()) {
+          return;
+        }
+        deleteHead(ns);
+        m = probeForward(ns, newest);
+        if (m.deleted()) {
+          return;
+        }
+      }
     } catch (RuntimeException e) {
-      LOG.warn(
-          "Cannot update the head of {} to version {}: {}", ns, manifest.version(), e.toString());
+      LOG.warn("Cannot update the head of {} to version {}: {}", ns, m.version(), e.toString());
     }
   }
 

@@ -76,6 +76,17 @@ public final class NamespaceLayout {
     return namespaceRoot(ns) + "garbage/" + UUID.randomUUID() + GARBAGE_LIST_SUFFIX;
   }
 
+  /** What kind of object a key names, for messages: "WAL batch", "segment" or "garbage list". */
+  public static String kindOf(String key) {
+    if (key.endsWith(".wal") && key.contains("/wal/")) {
+      return "WAL batch";
+    }
+    if (key.endsWith(".seg") && key.contains("/segments/")) {
+      return "segment";
+    }
+    return isGarbageList(key) ? "garbage list" : "object";
+  }
+
   /** Whether a key names a {@link GarbageList} object. */
   public static boolean isGarbageList(String key) {
     return key.endsWith(GARBAGE_LIST_SUFFIX) && key.contains("/garbage/");

@@ -1,6 +1,7 @@
 package dev.shoal.engine.namespace;
 
 import dev.shoal.engine.CommitFailedException;
+import dev.shoal.engine.CommitStateUnknownException;
 import dev.shoal.engine.Consistency;
 import dev.shoal.engine.InvalidRequestException;
 import dev.shoal.engine.NamespaceExistsException;
@@ -9,6 +10,7 @@ import dev.shoal.engine.gc.Reclaimer;
 import dev.shoal.engine.manifest.GarbageList;
 import dev.shoal.engine.manifest.GarbageRef;
 import dev.shoal.engine.manifest.Manifest;
+import dev.shoal.engine.manifest.ManifestStore;
 import dev.shoal.engine.manifest.NamespaceLayout;
 import dev.shoal.engine.manifest.SegmentRef;
 import dev.shoal.engine.manifest.WalRef;
@@ -32,6 +34,14 @@ import org.slf4j.LoggerFactory;
  * still uses), and the source is read again: if it dropped an object meanwhile, it might already be
  * deleting it, so the branch starts over from the newer version. The work is proportional to the
  * number of objects, never to the number of documents.
+ *
+ * <p>A branch that fails after sharing (its target was created meanwhile, its commit failed or has
+ * an unknown outcome, or the source kept changing) leaves its table entries in place. They are
+ * keyed by namespace name, and sharing is idempotent, so an entry may equally be the one another
+ * branch to the same target committed with or is about to commit with: removing it could let the
+ * source delete objects that branch references. A stale entry only keeps objects alive; {@link
+ * dev.shoal.engine.gc.Repair} drops entries no manifest justifies once they are older than the
+ * sweep grace period.
  *
  * <p>Thread-safe.
  */
@@ -86,13 +96,14 @@ public final class Branching {
               public Manifest apply(Manifest base, long nextVersion) {
                 requireAbsent(target, base);
                 return from.derive(
-                    target.toString(),
-                    nextVersion,
-                    NamespaceService.newCommitId(),
-                    clock.millis(),
-                    source.toString(),
-                    from.wal(),
-                    from.segments());
+                        target.toString(),
+                        nextVersion,
+                        NamespaceService.newCommitId(),
+                        clock.millis(),
+                        source.toString(),
+                        from.wal(),
+                        from.segments())
+                    .continuing(base);
               }
 
               @Override
@@ -100,8 +111,12 @@ public final class Branching {
                 return manifest;
               }
             });
-      } catch (RuntimeException e) {
-        reclaimer.release(target, keys); // the source still holds them: nothing is deleted
+      } catch (CommitStateUnknownException e) {
+        // The target's manifest may reference the keys: never release them on an unknown outcome.
+        ManifestStore.Resolution r = namespaces.resolve(target, e);
+        if (r.outcome() == ManifestStore.Outcome.COMMITTED) {
+          return r.manifest();
+        }
         throw e;
       }
     }
@@ -133,6 +148,7 @@ public final class Branching {
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       Manifest src = namespaces.current(source, Consistency.STRONG);
       List<String> written = new ArrayList<>();
+      long startedWriting = clock.millis();
       try {
         List<WalRef> wal = new ArrayList<>();
         for (WalRef w : src.wal()) {
@@ -156,28 +172,65 @@ public final class Branching {
                   s.sections(),
                   s.createdAtMillis()));
         }
-        Manifest committed =
-            namespaces.commit(
-                target,
-                new CommitTask.ManifestUpdate<Manifest>() {
-                  @Override
-                  public Manifest apply(Manifest base, long nextVersion) {
-                    requireAbsent(target, base);
-                    return src.derive(
-                        target.toString(),
-                        nextVersion,
-                        NamespaceService.newCommitId(),
-                        clock.millis(),
-                        null,
-                        wal,
-                        segments);
-                  }
+        Manifest committed;
+        try {
+          committed =
+              namespaces.commit(
+                  target,
+                  new CommitTask.ManifestUpdate<Manifest>() {
+                    @Override
+                    public Manifest apply(Manifest base, long nextVersion) {
+                      requireAbsent(target, base);
+                      if (!written.isEmpty()) {
+                        namespaces.requireYoung(
+                            "copy " + source + " into " + target,
+                            NamespaceLayout.kindOf(written.get(0)) + " " + written.get(0),
+                            startedWriting,
+                            "retry, or raise EngineConfig.sweepGracePeriod above twice the time a"
+                                + " copy of this namespace takes",
+                            true);
+                      }
+                      return src.derive(
+                              target.toString(),
+                              nextVersion,
+                              NamespaceService.newCommitId(),
+                              clock.millis(),
+                              null,
+                              wal,
+                              segments)
+                          .continuing(base);
+                    }
 
-                  @Override
-                  public Manifest result(Manifest manifest) {
-                    return manifest;
-                  }
-                });
+                    @Override
+                    public Manifest result(Manifest manifest) {
+                      return manifest;
+                    }
+                  });
+        } catch (CommitStateUnknownException e) {
+          // The target's manifest may reference the copies: keep them unless it provably does not.
+          ManifestStore.Resolution r = namespaces.resolve(target, e);
+          if (r.outcome() == ManifestStore.Outcome.NOT_COMMITTED) {
+            throw new CommitFailedException(
+                "Cannot copy "
+                    + source
+                    + " into "
+                    + target
+                    + ": another commit took its manifest version "
+                    + e.version()
+                    + " while the answer to ours was lost; retry",
+                e);
+          }
+          if (r.outcome() == ManifestStore.Outcome.UNKNOWN) {
+            LOG.warn(
+                "Cannot tell whether the copy {} -> {} committed; leaving its {} objects for repair",
+                source,
+                target,
+                written.size());
+            written.clear();
+            throw e;
+          }
+          committed = r.manifest();
+        }
         written.clear();
         return committed;
       } catch (ObjectNotFoundException e) {

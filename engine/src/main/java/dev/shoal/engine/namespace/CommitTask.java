@@ -4,6 +4,7 @@ import dev.shoal.engine.StagedBatch;
 import dev.shoal.engine.WriteRequest;
 import dev.shoal.engine.WriteResult;
 import dev.shoal.engine.manifest.Manifest;
+import dev.shoal.engine.storage.ObjectInfo;
 import dev.shoal.engine.wal.WalRecord;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,12 +18,15 @@ sealed interface CommitTask {
    * holds WAL objects written ahead (by a two-phase sink) instead.
    *
    * @param dimension the vector dimension its records use, or 0 if none has a vector
+   * @param oldestStaged the oldest of {@code staged} as the store described it when the commit was
+   *     asked for (its time is the store's clock), or null if none
    */
   record Write(
       WriteRequest request,
       List<WalRecord> records,
       List<StagedBatch> staged,
       int dimension,
+      ObjectInfo oldestStaged,
       CompletableFuture<WriteResult> future)
       implements CommitTask {}
 

@@ -1,5 +1,7 @@
 package dev.shoal.engine.namespace;
 
+import dev.shoal.engine.CommitFailedException;
+import dev.shoal.engine.CommitStateUnknownException;
 import dev.shoal.engine.CompactionReport;
 import dev.shoal.engine.Consistency;
 import dev.shoal.engine.EngineConfig;
@@ -11,6 +13,7 @@ import dev.shoal.engine.index.text.TextAnalyzerOptions;
 import dev.shoal.engine.manifest.GarbageList;
 import dev.shoal.engine.manifest.GarbageRef;
 import dev.shoal.engine.manifest.Manifest;
+import dev.shoal.engine.manifest.ManifestStore;
 import dev.shoal.engine.manifest.NamespaceLayout;
 import dev.shoal.engine.manifest.SegmentRef;
 import dev.shoal.engine.manifest.WalRef;
@@ -134,6 +137,7 @@ public final class Compactor {
           snapshots.load(ns, m).liveCount(), m.version(), "another compactor holds the lease");
     }
     List<String> written = new ArrayList<>();
+    long startedWriting = clock.millis();
     try {
       m = namespaces.current(ns, Consistency.STRONG);
       plan = plan(m, force);
@@ -181,28 +185,76 @@ public final class Compactor {
       }
       Manifest compacted = m;
       Plan p = plan;
+      // Folding every WAL batch of m puts all of m's documents into the segments: count them now,
+      // so that describing the namespace needs no load (a merge alone keeps the count).
+      Long segmentLiveDocs =
+          plan.full() || plan.foldWal() > 0 ? Long.valueOf(snapshot.liveCount()) : null;
       SegmentRef mergedRef = merged;
       SegmentRef foldedRef = folded;
       String droppedList = list;
       List<GarbageRef> expired = new ArrayList<>();
-      Manifest committed =
-          namespaces.commit(
-              ns,
-              new CommitTask.ManifestUpdate<Manifest>() {
-                @Override
-                public Manifest apply(Manifest base, long nextVersion) {
-                  expired.clear();
-                  return rebase(
-                      base, nextVersion, compacted, p, mergedRef, foldedRef, droppedList, expired);
-                }
+      Manifest committed;
+      try {
+        committed =
+            namespaces.commit(
+                ns,
+                new CommitTask.ManifestUpdate<Manifest>() {
+                  @Override
+                  public Manifest apply(Manifest base, long nextVersion) {
+                    expired.clear();
+                    if (!written.isEmpty()) {
+                      namespaces.requireYoung(
+                          "compact " + ns,
+                          NamespaceLayout.kindOf(written.get(0)) + " " + written.get(0),
+                          startedWriting,
+                          "retry, or raise EngineConfig.sweepGracePeriod above twice the time a"
+                              + " compaction of this namespace takes",
+                          true);
+                    }
+                    return rebase(
+                        base,
+                        nextVersion,
+                        compacted,
+                        p,
+                        mergedRef,
+                        foldedRef,
+                        droppedList,
+                        segmentLiveDocs,
+                        expired);
+                  }
 
-                @Override
-                public Manifest result(Manifest manifest) {
-                  return manifest;
-                }
-              });
+                  @Override
+                  public Manifest result(Manifest manifest) {
+                    return manifest;
+                  }
+                });
+      } catch (CommitStateUnknownException e) {
+        // The manifest may reference the new segments (and its garbage the folded batches):
+        // delete nothing unless the version proves it did not land.
+        ManifestStore.Resolution r = namespaces.resolve(ns, e);
+        if (r.outcome() == ManifestStore.Outcome.NOT_COMMITTED) {
+          throw new CommitFailedException(
+              "Cannot compact "
+                  + ns
+                  + ": another commit took manifest version "
+                  + e.version()
+                  + " while the answer to ours was lost; nothing was changed, retry",
+              e);
+        }
+        if (r.outcome() == ManifestStore.Outcome.UNKNOWN) {
+          LOG.warn(
+              "Cannot tell whether the compaction of {} committed version {}; leaving its {} new"
+                  + " objects for repair",
+              ns,
+              e.version(),
+              written.size());
+          written.clear();
+          throw e;
+        }
+        committed = r.manifest();
+      }
       written.clear(); // committed: the segments are referenced now
-      int removed = release(ns, expired);
+      int removed = release(ns, expired, committed);
       long live = snapshots.load(ns, committed).liveCount();
       int mergedCount =
           plan.full() ? m.segments().size() : Math.max(0, plan.mergeTo() - plan.mergeFrom());
@@ -444,10 +496,84 @@ public final class Compactor {
   }
 
   /**
-   * Releases garbage past retention: the objects first, then the lists that named them, so a crash
-   * in between leaves only unreferenced objects for repair. Returns the objects deleted.
+   * Releases a namespace's garbage past the retention period without compacting it: commits a
+   * version without those entries (a deleted namespace's tombstone stays a tombstone), then deletes
+   * what no other namespace references. Runs without the lease: an entry leaves the manifest in
+   * exactly one commit (each commit rebases on the newest version), whose committer alone releases
+   * it, so a concurrent compaction or garbage pass cannot release it twice.
+   *
+   * <p>The engine schedules this once the retention period of a namespace's oldest garbage has
+   * passed, and repair runs it for every namespace it visits, so that an idle namespace does not
+   * keep its garbage for ever.
+   *
+   * @return the newest version afterwards, or null if the namespace never existed
+   * @throws CommitStateUnknownException if the commit's outcome is unknown (nothing is released)
    */
-  private int release(NamespacePath ns, List<GarbageRef> expired) {
+  public Manifest collectGarbage(NamespacePath ns) {
+    List<GarbageRef> expired = new ArrayList<>();
+    Manifest newest;
+    try {
+      newest =
+          namespaces.commit(
+              ns,
+              new CommitTask.ManifestUpdate<Manifest>() {
+                @Override
+                public Manifest apply(Manifest base, long nextVersion) {
+                  expired.clear();
+                  if (base == null) {
+                    return null;
+                  }
+                  List<GarbageRef> kept = splitExpired(base.garbage(), expired);
+                  if (expired.isEmpty()) {
+                    return null;
+                  }
+                  return base.withGarbage(
+                      nextVersion, NamespaceService.newCommitId(), clock.millis(), kept);
+                }
+
+                @Override
+                public Manifest result(Manifest manifest) {
+                  return manifest;
+                }
+              });
+    } catch (CommitStateUnknownException e) {
+      ManifestStore.Resolution r = namespaces.resolve(ns, e);
+      if (r.outcome() == ManifestStore.Outcome.UNKNOWN) {
+        throw e;
+      }
+      if (r.outcome() == ManifestStore.Outcome.NOT_COMMITTED) {
+        return null; // the entries are still listed; a later pass releases them
+      }
+      newest = r.manifest();
+    }
+    if (!expired.isEmpty()) {
+      int deleted = release(ns, expired, newest);
+      LOG.debug("Released {} objects of {}'s expired garbage", deleted, ns);
+    }
+    return newest;
+  }
+
+  /** Moves the entries of {@code garbage} past the retention period to {@code expired}. */
+  private List<GarbageRef> splitExpired(List<GarbageRef> garbage, List<GarbageRef> expired) {
+    long cutoff = clock.millis() - config.manifestRetention().toMillis();
+    List<GarbageRef> kept = new ArrayList<>();
+    for (GarbageRef g : garbage) {
+      if (g.droppedAtMillis() <= cutoff) {
+        expired.add(g);
+      } else {
+        kept.add(g);
+      }
+    }
+    return kept;
+  }
+
+  /**
+   * Releases garbage past retention: the objects first, then the lists that named them, so a crash
+   * in between leaves only unreferenced objects for repair. An object {@code committed} references
+   * (a namespace created again on a name whose garbage it carries may share it again) is kept.
+   * Returns the objects deleted.
+   */
+  private int release(NamespacePath ns, List<GarbageRef> expired, Manifest committed) {
     Set<String> objects = new LinkedHashSet<>();
     List<String> lists = new ArrayList<>();
     for (GarbageRef g : expired) {
@@ -458,6 +584,9 @@ public final class Compactor {
       } else {
         objects.add(g.key());
       }
+    }
+    if (committed != null) {
+      objects.removeAll(committed.liveObjectKeys());
     }
     return reclaimer.release(ns, objects) + reclaimer.release(ns, lists);
   }
@@ -475,6 +604,7 @@ public final class Compactor {
       SegmentRef merged,
       SegmentRef folded,
       String droppedList,
+      Long segmentLiveDocs,
       List<GarbageRef> expired) {
     if (base == null || base.deleted()) {
       throw new Superseded("the namespace was deleted or recreated during compaction");
@@ -513,15 +643,7 @@ public final class Compactor {
       }
     }
     long now = clock.millis();
-    long cutoff = now - config.manifestRetention().toMillis();
-    List<GarbageRef> garbage = new ArrayList<>();
-    for (GarbageRef g : base.garbage()) {
-      if (g.droppedAtMillis() <= cutoff) {
-        expired.add(g);
-      } else {
-        garbage.add(g);
-      }
-    }
+    List<GarbageRef> garbage = splitExpired(base.garbage(), expired);
     if (droppedList != null) {
       garbage.add(new GarbageRef(droppedList, now));
     } else {
@@ -536,6 +658,7 @@ public final class Compactor {
         .wal(wal)
         .segments(segments)
         .garbage(garbage)
+        .segmentLiveDocs(segmentLiveDocs != null ? segmentLiveDocs : base.segmentLiveDocs())
         .build();
   }
 }

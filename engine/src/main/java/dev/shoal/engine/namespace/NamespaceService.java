@@ -1,6 +1,7 @@
 package dev.shoal.engine.namespace;
 
 import dev.shoal.engine.CommitFailedException;
+import dev.shoal.engine.CommitStateUnknownException;
 import dev.shoal.engine.Consistency;
 import dev.shoal.engine.EngineConfig;
 import dev.shoal.engine.InvalidRequestException;
@@ -16,8 +17,6 @@ import dev.shoal.engine.WriteResult;
 import dev.shoal.engine.WriterClaim;
 import dev.shoal.engine.WriterFencedException;
 import dev.shoal.engine.WriterPosition;
-import dev.shoal.engine.gc.Reclaimer;
-import dev.shoal.engine.manifest.GarbageList;
 import dev.shoal.engine.manifest.IdempotencyRecord;
 import dev.shoal.engine.manifest.Manifest;
 import dev.shoal.engine.manifest.ManifestStore;
@@ -29,6 +28,8 @@ import dev.shoal.engine.model.Document;
 import dev.shoal.engine.model.DocumentPatch;
 import dev.shoal.engine.model.NamespacePath;
 import dev.shoal.engine.query.Filter;
+import dev.shoal.engine.storage.ObjectInfo;
+import dev.shoal.engine.storage.ObjectNotFoundException;
 import dev.shoal.engine.storage.ObjectStore;
 import dev.shoal.engine.wal.WalBatch;
 import dev.shoal.engine.wal.WalRecord;
@@ -38,14 +39,12 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -92,7 +91,6 @@ public final class NamespaceService {
   private final Executor commitExecutor;
   private final Executor backgroundExecutor;
   private final CommitListener listener;
-  private final Reclaimer reclaimer;
   private final Map<NamespacePath, NamespaceHandle> handles = new ConcurrentHashMap<>();
 
   public NamespaceService(
@@ -103,7 +101,6 @@ public final class NamespaceService {
       Clock clock,
       Executor commitExecutor,
       Executor backgroundExecutor,
-      Reclaimer reclaimer,
       CommitListener listener) {
     this.store = store;
     this.manifests = manifests;
@@ -113,7 +110,6 @@ public final class NamespaceService {
     this.commitExecutor = commitExecutor;
     this.backgroundExecutor = backgroundExecutor;
     this.listener = listener;
-    this.reclaimer = reclaimer;
   }
 
   private NamespaceHandle handle(NamespacePath ns) {
@@ -215,13 +211,14 @@ public final class NamespaceService {
               throw new NamespaceExistsException(ns.toString());
             }
             return Manifest.create(
-                ns.toString(),
-                nextVersion,
-                newCommitId(),
-                clock.millis(),
-                metric,
-                labels,
-                textAnalyzer);
+                    ns.toString(),
+                    nextVersion,
+                    newCommitId(),
+                    clock.millis(),
+                    metric,
+                    labels,
+                    textAnalyzer)
+                .continuing(base);
           }
 
           @Override
@@ -254,8 +251,10 @@ public final class NamespaceService {
   }
 
   /**
-   * Deletes a namespace: commits a tombstone version (so concurrent writers stop), removes the
-   * head, then deletes the objects the last live version referenced.
+   * Deletes a namespace: commits a tombstone version (so concurrent writers stop) and removes the
+   * head. The objects the last live version referenced become the tombstone's garbage: readers
+   * pinned to a live version keep working through the retention period, after which a garbage pass
+   * (or repair) releases them.
    *
    * @return the last live version
    */
@@ -282,9 +281,6 @@ public final class NamespaceService {
       manifests.deleteHead(ns);
     }
     snapshots.invalidate(ns);
-    Set<String> keys = new HashSet<>(last[0].liveObjectKeys());
-    keys.addAll(GarbageList.keysOf(store, last[0].garbage()));
-    reclaimer.release(ns, keys);
     return last[0];
   }
 
@@ -312,11 +308,13 @@ public final class NamespaceService {
                       clock.millis(),
                       metric == null ? DistanceMetric.COSINE : metric,
                       Map.of())
+                      .continuing(base)
                       .toBuilder();
             } else {
               b = base.toBuilder();
             }
-            WriterState old = base == null || base.deleted() ? null : base.writers().get(writerId);
+            // A tombstone keeps the epochs (not the positions): the claim continues them.
+            WriterState old = base == null ? null : base.writers().get(writerId);
             WriterState claimed =
                 new WriterState(
                     old == null ? 1 : old.epoch() + 1,
@@ -374,6 +372,20 @@ public final class NamespaceService {
   }
 
   /**
+   * What became of a commit of {@code ns} that failed with an unknown outcome (see {@link
+   * ManifestStore#resolve}). A caller that wrote objects for the commit may delete them only on
+   * {@link ManifestStore.Outcome#NOT_COMMITTED}: on {@link ManifestStore.Outcome#UNKNOWN} the
+   * manifest may reference them, so they are left for repair to sweep if it does not.
+   */
+  public ManifestStore.Resolution resolve(NamespacePath ns, CommitStateUnknownException e) {
+    ManifestStore.Resolution r = manifests.resolve(ns, e);
+    if (r.manifest() != null) {
+      handle(ns).observe(r.manifest(), clock.millis());
+    }
+    return r;
+  }
+
+  /**
    * Commits a manifest change computed from the newest version (re-run after each lost race). For
    * compaction, branches and copies.
    */
@@ -406,7 +418,8 @@ public final class NamespaceService {
     CompletableFuture<WriteResult> future = new CompletableFuture<>();
     submit(
         ns,
-        new CommitTask.Write(request, prepared.records(), List.of(), prepared.dimension(), future));
+        new CommitTask.Write(
+            request, prepared.records(), List.of(), prepared.dimension(), null, future));
     return future;
   }
 
@@ -526,17 +539,25 @@ public final class NamespaceService {
         dimension = b.dimension();
       }
     }
-    // A staged object removed since (by a sweep) must not be committed: that would reference a
-    // missing object.
+    // A staged object removed since (discarded, or swept) must not be committed: that would
+    // reference a missing object. Its age is checked at each commit attempt (see requireYoung).
+    List<StagedBatch> committing = new ArrayList<>(batches.size());
+    List<String> replaced = new ArrayList<>();
+    boolean refresh = !alreadyApplied(ns, position);
+    ObjectInfo oldest = null;
     for (StagedBatch b : batches) {
-      if (store.stat(b.key()).isEmpty()) {
-        throw new CommitFailedException(
-            "Cannot commit to "
-                + ns
-                + ": staged WAL object "
-                + b.key()
-                + " no longer exists (discarded, or swept by repair); re-stage the batch",
-            null);
+      ObjectInfo info = stagedInfo(ns, b.key());
+      if (refresh && clock.millis() - info.lastModifiedMillis() > refreshAge()) {
+        // A restore commits a batch staged long ago: commit a fresh copy, which a sweep that
+        // starts now cannot delete before the commit lands (see requireYoung).
+        StagedBatch copy = copyStaged(ns, b);
+        replaced.add(b.key());
+        b = copy;
+        info = stagedInfo(ns, b.key());
+      }
+      committing.add(b);
+      if (oldest == null || info.lastModifiedMillis() < oldest.lastModifiedMillis()) {
+        oldest = info;
       }
     }
     WriteRequest request =
@@ -546,8 +567,84 @@ public final class NamespaceService {
             .distanceMetric(metric)
             .build();
     CompletableFuture<WriteResult> future = new CompletableFuture<>();
-    submit(ns, new CommitTask.Write(request, List.of(), List.copyOf(batches), dimension, future));
-    return future;
+    submit(
+        ns,
+        new CommitTask.Write(
+            request, List.of(), List.copyOf(committing), dimension, oldest, future));
+    if (replaced.isEmpty()) {
+      return future;
+    }
+    List<String> copies = new ArrayList<>();
+    for (int i = 0; i < batches.size(); i++) {
+      if (committing.get(i) != batches.get(i)) {
+        copies.add(committing.get(i).key());
+      }
+    }
+    return future.whenComplete(
+        (result, failure) -> {
+          if (failure == null) {
+            // The version references the copies (or, deduplicated, nothing of this call).
+            replaced.forEach(this::deleteQuietly);
+            if (result.deduplicated()) {
+              copies.forEach(this::deleteQuietly);
+            }
+          } else if (!(unwrap(failure) instanceof CommitStateUnknownException)) {
+            copies.forEach(this::deleteQuietly); // definitely not committed
+          } // else the version may reference the copies: repair sweeps them if it does not
+        });
+  }
+
+  /** Whether {@code position} is at or below its writer's stored one, so a commit is a no-op. */
+  private boolean alreadyApplied(NamespacePath ns, WriterPosition position) {
+    if (position == null) {
+      return false;
+    }
+    Manifest m = newest(ns, Consistency.STRONG).orElse(null);
+    WriterState stored = m == null ? null : m.writers().get(position.writerId());
+    return stored != null && stored.position() != null && position.position() <= stored.position();
+  }
+
+  /** Staged objects older than this are copied before they are committed. */
+  private long refreshAge() {
+    return config.sweepGracePeriod().toMillis() / 4;
+  }
+
+  private ObjectInfo stagedInfo(NamespacePath ns, String key) {
+    return store
+        .stat(key)
+        .orElseThrow(
+            () ->
+                new CommitFailedException(
+                    "Cannot commit to "
+                        + ns
+                        + ": staged WAL object "
+                        + key
+                        + " no longer exists (discarded, or swept by repair); re-stage the batch",
+                    null));
+  }
+
+  private StagedBatch copyStaged(NamespacePath ns, StagedBatch b) {
+    byte[] bytes;
+    try {
+      bytes = store.get(b.key());
+    } catch (ObjectNotFoundException e) {
+      throw new CommitFailedException(
+          "Cannot commit to "
+              + ns
+              + ": staged WAL object "
+              + b.key()
+              + " no longer exists (discarded, or swept by repair); re-stage the batch",
+          e);
+    }
+    String key = NamespaceLayout.newWalKey(ns);
+    store.put(key, bytes);
+    return new StagedBatch(ns, key, b.records(), b.bytes(), b.dimension());
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    return t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+        ? t.getCause()
+        : t;
   }
 
   /** Deletes a staged batch that will not be committed. */
@@ -695,6 +792,7 @@ public final class NamespaceService {
     }
     NamespacePath ns = h.path();
     String walKey = null;
+    long walWrittenAt = 0;
     List<CommitTask.Write> walFor = null;
     long walBytes = 0;
     int walRecords = 0;
@@ -723,10 +821,17 @@ public final class NamespaceService {
         for (CommitTask.Write w : pending) {
           all.addAll(plan.records().get(w));
         }
-        if (!all.isEmpty() && (walKey == null || filtered || !sameTasks(pending, walFor))) {
+        // A WAL object this loop wrote long ago (races lost for half the sweep grace period) is
+        // written again rather than committed: see requireYoung.
+        boolean stale =
+            walKey != null
+                && clock.millis() - walWrittenAt > config.sweepGracePeriod().toMillis() / 2;
+        if (!all.isEmpty()
+            && (walKey == null || filtered || stale || !sameTasks(pending, walFor))) {
           deleteQuietly(walKey);
           byte[] bytes = new WalBatch(all).encode();
           walKey = NamespaceLayout.newWalKey(ns);
+          walWrittenAt = clock.millis();
           try {
             store.put(walKey, bytes);
           } catch (RuntimeException e) {
@@ -743,6 +848,7 @@ public final class NamespaceService {
         Manifest.Builder b =
             creates
                 ? Manifest.create(ns.toString(), nextVersion, "", now, plan.metric(), Map.of())
+                    .continuing(base)
                     .toBuilder()
                 : base.toBuilder();
         long seq = creates ? 1 : base.nextSeq();
@@ -851,7 +957,8 @@ public final class NamespaceService {
         WriterState claimed = null;
         WriterPosition pos = req.writerPosition();
         if (pos != null) {
-          WriterState stored = live ? base.writers().get(pos.writerId()) : null;
+          // A deleted namespace's tombstone still knows the epochs, so a zombie cannot recreate it.
+          WriterState stored = base == null ? null : base.writers().get(pos.writerId());
           if (stored == null || pos.epoch() > stored.epoch()) {
             throw new InvalidRequestException(
                 "Cannot write to "
@@ -871,6 +978,15 @@ public final class NamespaceService {
             continue;
           }
           claimed = new WriterState(pos.epoch(), pos.position(), now);
+        }
+        if (w.oldestStaged() != null) {
+          requireYoung(
+              "commit to " + ns,
+              "staged WAL object " + w.oldestStaged().key(),
+              w.oldestStaged().lastModifiedMillis(),
+              "stage the batch again, or raise EngineConfig.sweepGracePeriod above twice the"
+                  + " longest time between staging a batch and committing it",
+              false);
         }
         if (w.dimension() != 0 && dimension != null && dimension != w.dimension()) {
           throw new InvalidRequestException(
@@ -996,6 +1112,44 @@ public final class NamespaceService {
           });
     } catch (RuntimeException e) {
       LOG.debug("Background executor refused a task (shutting down?): {}", e.toString());
+    }
+  }
+
+  /**
+   * The committer's half of the repair sweep's invariant (see {@link dev.shoal.engine.gc.Repair}):
+   * a commit attempt may reference an object it did not read from a live manifest only within half
+   * the sweep grace period of the object's write. A sweep takes its cutoff before reading any
+   * manifest, so an object referenced by a commit that lands after a sweep started was written less
+   * than half the grace period before that start, and is younger than the cutoff; the other half is
+   * the margin for the commit's own duration and for clock skew between engines and the store. Call
+   * it at each attempt, just before creating the manifest.
+   *
+   * @param action what is refused, for "Cannot &lt;action&gt;"
+   * @param object the object, for the message
+   * @param writtenAtMillis when the object was written
+   * @param advice what the caller should do instead
+   * @param retriable whether the same call may succeed later (it writes new objects)
+   * @throws CommitFailedException if the object is too old to be committed safely
+   */
+  public void requireYoung(
+      String action, String object, long writtenAtMillis, String advice, boolean retriable) {
+    long age = clock.millis() - writtenAtMillis;
+    long limit = config.sweepGracePeriod().toMillis() / 2;
+    if (age > limit) {
+      throw new CommitFailedException(
+          "Cannot "
+              + action
+              + ": "
+              + object
+              + " was written "
+              + age / 1000
+              + " s ago, more than half the sweep grace period ("
+              + config.sweepGracePeriod().toSeconds()
+              + " s), so a repair sweep may delete it before the commit lands; nothing was"
+              + " committed; "
+              + advice,
+          null,
+          retriable);
     }
   }
 

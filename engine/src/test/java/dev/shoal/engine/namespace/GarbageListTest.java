@@ -14,6 +14,7 @@ import dev.shoal.engine.manifest.WalRef;
 import dev.shoal.engine.model.Document;
 import dev.shoal.engine.model.NamespacePath;
 import dev.shoal.engine.storage.InMemoryObjectStore;
+import dev.shoal.engine.testing.ManualScheduler;
 import dev.shoal.engine.testing.MutableClock;
 import java.time.Duration;
 import java.util.List;
@@ -28,10 +29,18 @@ class GarbageListTest {
   private final InMemoryObjectStore store = new InMemoryObjectStore(clock);
   private final ManifestStore manifests = new ManifestStore(store, clock, Duration.ofMinutes(1), 3);
 
+  private static final Duration RETENTION = Duration.ofMinutes(1);
+
   private Engine engine() {
+    return engine(new ManualScheduler());
+  }
+
+  private Engine engine(ManualScheduler scheduler) {
     return Engine.builder()
         .store(store)
         .clock(clock)
+        .backgroundExecutor(Runnable::run)
+        .scheduler(scheduler)
         .config(
             EngineConfig.builder()
                 .autoCompact(false)
@@ -75,6 +84,63 @@ class GarbageListTest {
       for (String key : concat(batches, list)) {
         assertThat(exists(key)).as("deleted: %s", key).isFalse();
       }
+    }
+  }
+
+  /** Six WAL batches folded by one compaction; returns the keys it dropped (batches and list). */
+  private List<String> compactSixBatches(Engine engine) {
+    for (int i = 0; i < 6; i++) {
+      engine.write(NS, WriteRequest.upsert(List.of(Document.of("d" + i, Map.of("i", i)))));
+    }
+    List<String> batches = latest().wal().stream().map(WalRef::key).toList();
+    assertThat(engine.compact(NS, false).performed()).isTrue();
+    return concat(batches, latest().garbage().get(0).key());
+  }
+
+  @Test
+  void anIdleNamespaceReleasesItsGarbageOnceRetentionHasPassed() {
+    ManualScheduler scheduler = new ManualScheduler();
+    try (Engine engine = engine(scheduler)) {
+      List<String> dropped = compactSixBatches(engine);
+      // One pass, due when the retention period of the garbage has passed.
+      assertThat(scheduler.pendingDelaysMillis())
+          .singleElement()
+          .satisfies(
+              delay ->
+                  assertThat(delay).isBetween(RETENTION.toMillis(), RETENTION.toMillis() + 5_000));
+
+      // Run early (a clock behind the committer's), it releases nothing and waits again.
+      assertThat(scheduler.runPending()).isEqualTo(1);
+      assertThat(latest().garbage()).hasSize(1);
+      assertThat(scheduler.pendingDelaysMillis()).hasSize(1);
+
+      clock.advance(RETENTION.plusSeconds(10));
+      scheduler.runPending();
+
+      assertThat(latest().garbage()).isEmpty();
+      for (String key : dropped) {
+        assertThat(exists(key)).as("released: %s", key).isFalse();
+      }
+      assertThat(scheduler.pendingDelaysMillis()).isEmpty();
+      assertThat(engine.getNamespace(NS).docCount()).isEqualTo(6);
+    }
+  }
+
+  @Test
+  void repairReleasesTheExpiredGarbageOfAnIdleNamespace() {
+    List<String> dropped;
+    try (Engine engine = engine()) {
+      dropped = compactSixBatches(engine);
+    }
+    clock.advance(Duration.ofMinutes(2));
+    try (Engine fresh = engine()) {
+      fresh.repair("acme", "gc", false);
+
+      assertThat(latest().garbage()).isEmpty();
+      for (String key : dropped) {
+        assertThat(exists(key)).as("released: %s", key).isFalse();
+      }
+      assertThat(fresh.getNamespace(NS).docCount()).isEqualTo(6);
     }
   }
 

@@ -20,6 +20,7 @@ public final class CountingObjectStore implements ObjectStore {
   private final LongAdder stats = new LongAdder();
   private final LongAdder puts = new LongAdder();
   private final LongAdder putIfAbsents = new LongAdder();
+  private final LongAdder lostPutIfAbsents = new LongAdder();
   private final LongAdder deletes = new LongAdder();
   private final LongAdder lists = new LongAdder();
   private final LongAdder bytesRead = new LongAdder();
@@ -66,6 +67,9 @@ public final class CountingObjectStore implements ObjectStore {
     putIfAbsents.increment();
     boolean created = delegate.putIfAbsent(key, data);
     bytesWritten.add(data.length);
+    if (!created) {
+      lostPutIfAbsents.increment();
+    }
     return created;
   }
 
@@ -144,6 +148,13 @@ public final class CountingObjectStore implements ObjectStore {
     return n;
   }
 
+  /**
+   * Put-if-absent calls that found the key taken: races lost (a commit then rebases and retries).
+   */
+  public long lostPutIfAbsents() {
+    return lostPutIfAbsents.sum();
+  }
+
   /** Every call: one round trip each on a remote store. */
   public long roundTrips() {
     return gets() + rangedGets() + stats() + puts() + putIfAbsents() + deletes() + lists();
@@ -153,7 +164,16 @@ public final class CountingObjectStore implements ObjectStore {
   public void reset() {
     for (LongAdder counter :
         List.of(
-            gets, rangedGets, stats, puts, putIfAbsents, deletes, lists, bytesRead, bytesWritten)) {
+            gets,
+            rangedGets,
+            stats,
+            puts,
+            putIfAbsents,
+            lostPutIfAbsents,
+            deletes,
+            lists,
+            bytesRead,
+            bytesWritten)) {
       counter.reset();
     }
     readsByKey.clear();

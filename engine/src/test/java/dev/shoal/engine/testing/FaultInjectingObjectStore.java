@@ -18,6 +18,10 @@ import java.util.function.Predicate;
  *   <li>{@link Mode#FAIL_AFTER}: the call takes effect, then throws (a lost response).
  *   <li>{@link Mode#CRASH}: the call takes effect or not (as {@code crashAfterEffect} says), then
  *       this call and every later one throws: the process "died" and its engine is abandoned.
+ *   <li>{@link Mode#AMBIGUOUS}: the call takes effect or not (as {@code crashAfterEffect} says),
+ *       then throws, and every later call on the same key (reads included) throws too until {@link
+ *       #heal()} or the given number of calls has failed: an answer lost together with the
+ *       read-back that would have resolved it, so the outcome stays unknown to the caller.
  * </ul>
  *
  * Thread-safe.
@@ -26,7 +30,8 @@ public final class FaultInjectingObjectStore implements ObjectStore {
   public enum Mode {
     FAIL_BEFORE,
     FAIL_AFTER,
-    CRASH
+    CRASH,
+    AMBIGUOUS
   }
 
   private final ObjectStore delegate;
@@ -36,6 +41,12 @@ public final class FaultInjectingObjectStore implements ObjectStore {
   private volatile Mode mode = Mode.FAIL_BEFORE;
   private volatile boolean crashAfterEffect;
   private volatile Predicate<String> keyFilter = k -> true;
+  private volatile int blockedCalls = Integer.MAX_VALUE;
+  private volatile Runnable onFailure = () -> {};
+  // Guarded by this: the key an AMBIGUOUS failure made unreachable, and how many calls on it fail.
+  private String blockedKey;
+  private int blockedLeft;
+  private final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public FaultInjectingObjectStore(ObjectStore delegate) {
     this.delegate = delegate;
@@ -47,6 +58,31 @@ public final class FaultInjectingObjectStore implements ObjectStore {
     this.mode = mode;
     this.crashAfterEffect = crashAfterEffect;
     return this;
+  }
+
+  /**
+   * With {@link Mode#AMBIGUOUS}: how many later calls on the failed key fail before it is reachable
+   * again ({@link Integer#MAX_VALUE}, the default, until {@link #heal()}).
+   */
+  public FaultInjectingObjectStore blockedCalls(int n) {
+    this.blockedCalls = n;
+    return this;
+  }
+
+  /** Runs {@code action} when the injected failure fires, before the call takes effect or fails. */
+  public FaultInjectingObjectStore onFailure(Runnable action) {
+    this.onFailure = action;
+    return this;
+  }
+
+  /** Makes a key blocked by an {@link Mode#AMBIGUOUS} failure reachable again. */
+  public synchronized void heal() {
+    blockedKey = null;
+  }
+
+  /** The operation ({@code put}, {@code putIfAbsent}, {@code delete}) of each counted mutation. */
+  public List<String> log() {
+    return List.copyOf(log);
   }
 
   /** Only calls on keys accepted by the filter count and fail. */
@@ -68,6 +104,14 @@ public final class FaultInjectingObjectStore implements ObjectStore {
     if (crashed.get()) {
       throw new StorageException("Injected: process crashed before " + op + " " + key, true, null);
     }
+    synchronized (this) {
+      if (key.equals(blockedKey)) {
+        if (--blockedLeft <= 0) {
+          blockedKey = null;
+        }
+        throw new StorageException("Injected: " + key + " is unreachable for " + op, true, null);
+      }
+    }
   }
 
   private <T> T mutate(String op, String key, java.util.function.Supplier<T> effect) {
@@ -76,15 +120,26 @@ public final class FaultInjectingObjectStore implements ObjectStore {
       return effect.get();
     }
     int n = mutations.incrementAndGet();
+    log.add(op);
     if (n != failAt) {
       return effect.get();
     }
+    onFailure.run();
     switch (mode) {
       case FAIL_BEFORE:
         throw new StorageException("Injected failure before " + op + " " + key, true, null);
       case FAIL_AFTER:
         effect.get();
         throw new StorageException("Injected failure after " + op + " " + key, true, null);
+      case AMBIGUOUS:
+        if (crashAfterEffect) {
+          effect.get();
+        }
+        synchronized (this) {
+          blockedKey = key;
+          blockedLeft = blockedCalls;
+        }
+        throw new StorageException("Injected: no answer to " + op + " " + key, true, null);
       default:
         if (crashAfterEffect) {
           effect.get();
