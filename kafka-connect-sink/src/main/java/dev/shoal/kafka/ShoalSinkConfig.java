@@ -436,10 +436,13 @@ public final class ShoalSinkConfig extends AbstractConfig {
             10,
             ConfigDef.Range.between(0, 100),
             Importance.LOW,
-            "How many times a write that failed with a transient store error is retried before"
+            "How many times a store call that failed with a transient error is retried before"
                 + " the task reports a RetriableException to the worker (which redelivers and"
-                + " retries again). Retries also stop once they would take more than half of the"
-                + " consumer's max.poll.interval.ms.",
+                + " retries again). Retries also stop at a time budget: writes, retried in the"
+                + " background, after half of consumer.override.max.poll.interval.ms (5 minutes"
+                + " if unset); claims and namespace reads, which block put() and open(), after 30 s"
+                + " per call in total (less if half of that override is less), since the worker's"
+                + " own consumer.max.poll.interval.ms is invisible to the connector.",
             GROUP_RETRIES,
             ++order,
             Width.SHORT,

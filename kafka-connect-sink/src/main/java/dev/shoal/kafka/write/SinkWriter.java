@@ -85,6 +85,13 @@ public final class SinkWriter {
   private static final long STOP_WAIT_MS = 30_000;
   private static final long CLOSE_WAIT_MS = 10_000;
 
+  /**
+   * Most time a task-thread call ({@code open}, {@code put}) spends retrying blocking store calls
+   * (claims, namespace reads). The worker's own {@code consumer.max.poll.interval.ms} is invisible
+   * to a connector, so this stays far below Kafka's default of 5 minutes whatever the override.
+   */
+  public static final long BLOCKING_BUDGET_MS = 30_000;
+
   private final ShoalSinkConfig config;
   private final Engine engine;
   private final SinkTaskContext context;
@@ -93,6 +100,7 @@ public final class SinkWriter {
   private final Time time;
   private final ScheduledExecutorService scheduler;
   private final RetryPolicy retryPolicy;
+  private final RetryPolicy blockingRetryPolicy;
   private final boolean exactlyOnce;
   private final boolean topicIsOriginal;
   private final long flushIntervalNanos;
@@ -155,7 +163,21 @@ public final class SinkWriter {
             config.retryBackoffMs(),
             config.maxPollIntervalMs() / 2,
             () -> ThreadLocalRandom.current().nextLong());
+    this.blockingRetryPolicy =
+        new RetryPolicy(
+            config.retryMax(),
+            config.retryBackoffMs(),
+            blockingBudgetMs(config),
+            () -> ThreadLocalRandom.current().nextLong());
     scheduler.scheduleWithFixedDelay(this::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * The most a task-thread call spends retrying blocking store calls: {@link #BLOCKING_BUDGET_MS},
+   * or half of {@code consumer.override.max.poll.interval.ms} if that is lower.
+   */
+  public static long blockingBudgetMs(ShoalSinkConfig config) {
+    return Math.min(BLOCKING_BUDGET_MS, config.maxPollIntervalMs() / 2);
   }
 
   /** The writer id of a partition: {@code kafka/<connector>/<original topic>/<partition>}. */
@@ -169,7 +191,8 @@ public final class SinkWriter {
   /**
    * Starts owning partitions. Where a partition's namespace is known in advance, claims its writer
    * (fencing older instances) and rewinds the consumer to the stored position + 1. Transient store
-   * errors here are not fatal: the claim is then made on first use.
+   * errors here are not fatal: they are retried for at most the blocking budget (see {@link
+   * #blockingBudgetMs}), and then the claim is made on first use.
    */
   public void open(Collection<TopicPartition> assigned) {
     Map<TopicPartition, NamespacePath> known = new LinkedHashMap<>();
@@ -187,8 +210,9 @@ public final class SinkWriter {
     }
     Map<TopicPartition, Lane> lanes = new LinkedHashMap<>();
     List<Future<Lane>> futures = new ArrayList<>();
+    long startMs = time.milliseconds();
     for (Map.Entry<TopicPartition, NamespacePath> e : known.entrySet()) {
-      futures.add(claimPool().submit(() -> initLane(e.getKey(), e.getValue())));
+      futures.add(claimPool().submit(() -> initLane(e.getKey(), e.getValue(), startMs)));
     }
     int i = 0;
     for (Map.Entry<TopicPartition, NamespacePath> e : known.entrySet()) {
@@ -477,10 +501,11 @@ public final class SinkWriter {
       return out;
     }
     List<Future<Lane>> futures = new ArrayList<>();
+    long startMs = time.milliseconds();
     needed.forEach(
         (tp, namespaces) -> {
           for (NamespacePath ns : namespaces) {
-            futures.add(claimPool().submit(() -> initLane(tp, ns)));
+            futures.add(claimPool().submit(() -> initLane(tp, ns, startMs)));
           }
         });
     Throwable permanent = null;
@@ -515,6 +540,7 @@ public final class SinkWriter {
               }
             });
       }
+      context.timeout(config.retryBackoffMs());
       throw new RetriableException(
           "Cannot prepare a namespace for writing yet (the worker will retry): "
               + transientFailure.getMessage(),
@@ -525,15 +551,17 @@ public final class SinkWriter {
 
   /**
    * Claims the writer of {@code tp} in {@code ns} (exactly once) or makes sure {@code ns} exists
-   * (at least once), and learns its vector dimension; retried with back-off.
+   * (at least once), and learns its vector dimension; retried with back-off within the blocking
+   * budget of the task-thread call that started at {@code startMs}.
    */
-  private Lane initLane(TopicPartition tp, NamespacePath ns) {
+  private Lane initLane(TopicPartition tp, NamespacePath ns, long startMs) {
     String writerId = writerId(config.connectorName(), tp);
     Lane lane;
     if (exactlyOnce) {
       WriterClaim claim =
           withRetries(
               "claim writer " + writerId + " in " + ns,
+              startMs,
               () -> engine.claimWriter(ns, writerId, true, config.distanceMetric()));
       LOG.debug(
           "Claimed writer {} in {}: epoch {}, position {}",
@@ -550,6 +578,7 @@ public final class SinkWriter {
       if (!known) {
         withRetries(
             "create namespace " + ns,
+            startMs,
             () -> {
               if (!engine.namespaceExists(ns)) {
                 try {
@@ -569,7 +598,7 @@ public final class SinkWriter {
       dimensionKnown = dimensions.containsKey(ns);
     }
     if (!dimensionKnown) {
-      Integer dim = withRetries("read namespace " + ns, () -> dimensionOf(ns));
+      Integer dim = withRetries("read namespace " + ns, startMs, () -> dimensionOf(ns));
       if (dim != null) {
         synchronized (this) {
           dimensions.put(ns, dim);
@@ -580,15 +609,21 @@ public final class SinkWriter {
     return lane;
   }
 
-  /** Runs a blocking store call on the calling thread, retrying transient errors. */
-  private <T> T withRetries(String what, Supplier<T> call) {
-    long start = time.milliseconds();
+  /**
+   * Runs a blocking store call, retrying transient errors with back-off, but never starting a wait
+   * that would end more than the blocking budget after {@code startMs} (the start of the
+   * task-thread call that waits for it): the task thread must return to poll well within the
+   * consumer's {@code max.poll.interval.ms}. A call in progress is not interrupted; the store's own
+   * timeouts bound it.
+   */
+  private <T> T withRetries(String what, long startMs, Supplier<T> call) {
     for (int retry = 1; ; retry++) {
       try {
         return call.get();
       } catch (RuntimeException e) {
-        long delay = retryPolicy.delayMs(retry);
-        if (!isTransient(e) || !retryPolicy.allows(retry, time.milliseconds() - start, delay)) {
+        long delay = blockingRetryPolicy.delayMs(retry);
+        if (!isTransient(e)
+            || !blockingRetryPolicy.allows(retry, time.milliseconds() - startMs, delay)) {
           throw e;
         }
         metrics.recordRetry();
