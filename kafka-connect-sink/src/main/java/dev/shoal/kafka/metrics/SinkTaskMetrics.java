@@ -123,6 +123,10 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
     folded.increment();
   }
 
+  public void recordFolded(long records) {
+    folded.add(records);
+  }
+
   public void recordRetry() {
     retries.increment();
   }

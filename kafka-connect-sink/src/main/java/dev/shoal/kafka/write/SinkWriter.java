@@ -107,6 +107,9 @@ public final class SinkWriter {
   private final long tickMs;
   private final long closeWaitMs;
 
+  /** The engine's limit of records per write request; merged batches stay within it. */
+  private final int maxWriteDocs;
+
   // Guarded by this.
   private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
   private final Map<NamespacePath, Integer> dimensions = new HashMap<>();
@@ -157,6 +160,7 @@ public final class SinkWriter {
     this.tickMs = Math.max(5, Math.min(250, config.flushIntervalMs() / 4));
     // close() runs inside a consumer rebalance: keep it well below the rebalance timeout.
     this.closeWaitMs = Math.min(CLOSE_WAIT_MS, config.maxPollIntervalMs() / 10);
+    this.maxWriteDocs = engine.config().maxBatchDocs();
     this.retryPolicy =
         new RetryPolicy(
             config.retryMax(),
@@ -668,11 +672,40 @@ public final class SinkWriter {
     }
   }
 
+  /**
+   * Starts the lane's next write if none is in flight: every sealed batch waiting, merged into one
+   * request as far as the engine's per-write document limit allows (fewer, larger commits when the
+   * store is slower than the consumer), carrying the last merged offset as its position.
+   */
   private void submitNext(Lane lane) {
     if (lane.closed || stopped || lane.inFlight != null || lane.sealed.isEmpty()) {
       return;
     }
     Batch batch = lane.sealed.pollFirst();
+    if (!lane.sealed.isEmpty()) {
+      List<Batch> parts = new ArrayList<>();
+      parts.add(batch);
+      int documents = batch.documents();
+      while (!lane.sealed.isEmpty()) {
+        Batch next = lane.sealed.peekFirst();
+        if (next.keepsEntries() != batch.keepsEntries()
+            || documents + next.documents() > maxWriteDocs) {
+          break;
+        }
+        documents += next.documents();
+        parts.add(lane.sealed.pollFirst());
+      }
+      if (parts.size() > 1) {
+        Batch merged = Batch.merge(parts);
+        long bytes = 0;
+        for (Batch part : parts) {
+          bytes += part.bytes();
+        }
+        buffer(merged.bytes() - bytes, 0);
+        metrics.recordFolded(documents - merged.documents());
+        batch = merged;
+      }
+    }
     lane.inFlight = batch;
     lane.inFlightSinceNanos = time.nanoseconds();
     lane.retries = 0;
