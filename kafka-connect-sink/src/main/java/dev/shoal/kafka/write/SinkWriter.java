@@ -77,8 +77,10 @@ import org.slf4j.LoggerFactory;
  * The task thread calls {@link #open}, {@link #close}, {@link #put}, {@link #preCommit} and {@link
  * #stop}; it alone touches the consumer (pause, resume, rewind, error reporter). Engine
  * completions, retries and the flush-interval timer run on one scheduler thread named {@code
- * shoal-sink-<connector>-<task>}. All mutable state is guarded by this object's monitor; slow
- * engine calls (claims) run outside it.
+ * shoal-sink-<connector>-<task>}. All mutable state is guarded by this object's monitor; the slow
+ * parts of the task thread's work run outside it, so completions are never held up by them: mapping
+ * records (in offset order per partition), claims (on a small pool, in parallel), and handing
+ * rejected records to the error reporter.
  */
 public final class SinkWriter {
   private static final Logger LOG = LoggerFactory.getLogger(SinkWriter.class);
@@ -369,28 +371,41 @@ public final class SinkWriter {
     if (records.isEmpty()) {
       return;
     }
-    List<Object[]> items = new ArrayList<>(records.size());
+    // Mapping is most of put()'s work: it runs outside the lock (RecordMapper is thread-safe), so
+    // completions and the next submits on the scheduler thread are not held up by it.
+    Set<TopicPartition> fenced = fencedPartitions();
+    List<Item> items = new ArrayList<>(records.size());
+    TopicPartition last = null;
+    for (SinkRecord r : records) {
+      TopicPartition tp = last;
+      if (tp == null
+          || tp.partition() != r.originalKafkaPartition()
+          || !tp.topic().equals(r.originalTopic())) {
+        tp = new TopicPartition(r.originalTopic(), r.originalKafkaPartition());
+        last = tp;
+      }
+      if (fenced.contains(tp)) {
+        continue;
+      }
+      Object outcome;
+      try {
+        outcome = mapper.map(r);
+      } catch (RejectedRecordException e) {
+        outcome = e;
+      }
+      items.add(new Item(r, tp, outcome));
+    }
     Map<TopicPartition, Set<NamespacePath>> toInit = new LinkedHashMap<>();
     synchronized (this) {
-      for (SinkRecord r : records) {
-        TopicPartition tp = new TopicPartition(r.originalTopic(), r.originalKafkaPartition());
-        PartitionState ps = partitions.computeIfAbsent(tp, k -> new PartitionState());
-        if (ps.fenced) {
-          continue;
+      for (Item item : items) {
+        PartitionState ps = partitions.computeIfAbsent(item.partition(), k -> new PartitionState());
+        if (item.outcome() instanceof Mapped.Write w && !ps.lanes.containsKey(w.namespace())) {
+          toInit.computeIfAbsent(item.partition(), k -> new LinkedHashSet<>()).add(w.namespace());
         }
-        Object outcome;
-        try {
-          outcome = mapper.map(r);
-        } catch (RejectedRecordException e) {
-          outcome = e;
-        }
-        if (outcome instanceof Mapped.Write w && !ps.lanes.containsKey(w.namespace())) {
-          toInit.computeIfAbsent(tp, k -> new LinkedHashSet<>()).add(w.namespace());
-        }
-        items.add(new Object[] {r, tp, outcome});
       }
     }
     Map<TopicPartition, Map<NamespacePath, Lane>> newLanes = initLanes(toInit);
+    List<Rejection> rejections = new ArrayList<>();
     synchronized (this) {
       throwIfFatal();
       newLanes.forEach(
@@ -400,36 +415,61 @@ public final class SinkWriter {
               lanes.forEach(ps.lanes::putIfAbsent);
             }
           });
-      for (Object[] item : items) {
-        accept((SinkRecord) item[0], (TopicPartition) item[1], item[2]);
+      for (Item item : items) {
+        if (!accept(item.record(), item.partition(), item.outcome(), rejections)) {
+          break; // a rejection that fails the task: accept nothing after it
+        }
       }
       if (bufferedBytes > config.bufferMaxBytes()) {
         sealAll();
       }
       manageBackPressure();
     }
+    report(rejections);
   }
 
-  private void accept(SinkRecord r, TopicPartition tp, Object outcome) {
+  /** A record of a put(), its original partition and what mapping made of it. */
+  private record Item(SinkRecord record, TopicPartition partition, Object outcome) {}
+
+  /** A record Shoal rejected, to hand to the error reporter once the lock is released. */
+  private record Rejection(SinkRecord record, RejectedRecordException error) {}
+
+  private synchronized Set<TopicPartition> fencedPartitions() {
+    Set<TopicPartition> out = new HashSet<>();
+    partitions.forEach(
+        (tp, ps) -> {
+          if (ps.fenced) {
+            out.add(tp);
+          }
+        });
+    return out;
+  }
+
+  /**
+   * Buffers one mapped record, or adds it to {@code rejections}.
+   *
+   * @return false if it was rejected and nothing can report it (the task must fail)
+   */
+  private boolean accept(
+      SinkRecord r, TopicPartition tp, Object outcome, List<Rejection> rejections) {
     if (outcome instanceof RejectedRecordException e) {
-      reject(r, e);
-      return;
+      return reject(r, e, rejections);
     }
     if (outcome instanceof Mapped.Skip s) {
       metrics.recordSkipped();
       LOG.trace("Skipping record {}: {}", RejectedRecordException.coordinates(r), s.reason());
-      return;
+      return true;
     }
     Mapped.Write w = (Mapped.Write) outcome;
     PartitionState ps = partitions.get(tp);
     Lane lane = ps == null ? null : ps.lanes.get(w.namespace());
     if (lane == null || lane.closed) {
-      return; // revoked or fenced meanwhile
+      return true; // revoked or fenced meanwhile
     }
     long offset = r.originalKafkaOffset();
     if (offset <= lane.accepted) {
       metrics.recordDeduplicated(1);
-      return;
+      return true;
     }
     SinkOperation op = w.operation();
     int dim = op.dimension();
@@ -438,7 +478,7 @@ public final class SinkWriter {
       if (known == null) {
         dimensions.put(w.namespace(), dim);
       } else if (known != dim) {
-        reject(
+        return reject(
             r,
             new RejectedRecordException(
                 r,
@@ -447,8 +487,8 @@ public final class SinkWriter {
                     + " dimensions but namespace "
                     + w.namespace()
                     + " has "
-                    + known));
-        return;
+                    + known),
+            rejections);
       }
     }
     if (lane.open == null) {
@@ -464,21 +504,42 @@ public final class SinkWriter {
         || lane.open.bytes() >= config.batchMaxBytes()) {
       seal(lane);
     }
+    return true;
   }
 
-  private void reject(SinkRecord r, RejectedRecordException e) {
+  /**
+   * Counts a rejected record and queues it for {@link #report}.
+   *
+   * @return false if nothing can report it (no error reporter and {@code errors.tolerance=none})
+   */
+  private boolean reject(SinkRecord r, RejectedRecordException e, List<Rejection> rejections) {
     metrics.recordRejected();
+    rejections.add(new Rejection(r, e));
+    return reporter() != null || config.toleratesErrors();
+  }
+
+  /**
+   * Hands rejected records to the framework's error reporter, outside the lock: reporting may block
+   * (producing to the dead-letter queue). Runs on the task thread, before put() returns.
+   *
+   * @throws ConnectException for a rejected record when nothing can report it
+   */
+  private void report(List<Rejection> rejections) {
     ErrantRecordReporter rep = reporter();
-    if (rep != null) {
-      rep.report(r, e);
-    } else if (config.toleratesErrors()) {
-      LOG.warn("{} (errors.tolerance=all, no dead-letter queue: record skipped)", e.getMessage());
-    } else {
-      throw new ConnectException(
-          e.getMessage()
-              + ". With errors.tolerance=none the task stops here; set errors.tolerance=all (and"
-              + " errors.deadletterqueue.topic.name) to send such records to a dead-letter queue",
-          e);
+    for (Rejection x : rejections) {
+      RejectedRecordException e = x.error();
+      if (rep != null) {
+        rep.report(x.record(), e);
+      } else if (config.toleratesErrors()) {
+        LOG.warn("{} (errors.tolerance=all, no dead-letter queue: record skipped)", e.getMessage());
+      } else {
+        throw new ConnectException(
+            e.getMessage()
+                + ". With errors.tolerance=none the task stops here; set errors.tolerance=all (and"
+                + " errors.deadletterqueue.topic.name) to send such records to a dead-letter"
+                + " queue",
+            e);
+      }
     }
   }
 
@@ -959,6 +1020,7 @@ public final class SinkWriter {
         }
         throw new ConnectException("Cannot read namespace " + lane.namespace + ": " + e, e);
       }
+      List<Rejection> rejections = new ArrayList<>();
       synchronized (this) {
         if (!lane.revalidate || lane.closed || lane.inFlight == null) {
           continue;
@@ -989,7 +1051,8 @@ public final class SinkWriter {
                         + lane.namespace
                         + " has "
                         + dim
-                        + " (set by another writer first)"));
+                        + " (set by another writer first)"),
+                rejections);
           } else {
             kept.add(e.record(), e.offset(), e.operation());
           }
@@ -1013,6 +1076,7 @@ public final class SinkWriter {
         }
         submitNext(lane);
       }
+      report(rejections);
     }
   }
 
