@@ -78,6 +78,7 @@ public final class RecordMapper {
   private final WriteMode mode;
   private final boolean deleteOnNull;
   private final CdcFormat cdc;
+  private final JsonReader.VectorField jsonVector;
 
   public RecordMapper(ShoalSinkConfig config) {
     this.template = config.namespaceTemplate();
@@ -91,6 +92,8 @@ public final class RecordMapper {
     this.mode = config.writeMode();
     this.deleteOnNull = config.deleteOnNull();
     this.cdc = config.cdcFormat();
+    // Debezium puts the document one level down, in 'after'.
+    this.jsonVector = new JsonReader.VectorField(vectorField, cdc == CdcFormat.DEBEZIUM);
   }
 
   /**
@@ -114,7 +117,7 @@ public final class RecordMapper {
     }
     Map<String, Object> value;
     try {
-      value = Values.asObject(record.value());
+      value = Values.asObject(record.value(), jsonVector);
     } catch (Values.NotAnObject e) {
       throw new Reject(e.getMessage());
     }
@@ -464,6 +467,12 @@ public final class RecordMapper {
   private float[] vector(Object value) throws Reject {
     if (value == null) {
       return null;
+    }
+    if (value instanceof JsonReader.FloatArray floats) {
+      if (floats.size() == 0) {
+        throw new Reject("vector field '" + vectorField + "' is an empty array");
+      }
+      return floats.values(); // finite float32 values, read for this record alone
     }
     if (value instanceof JsonReader.NumberArray numbers) {
       double[] d = numbers.values();

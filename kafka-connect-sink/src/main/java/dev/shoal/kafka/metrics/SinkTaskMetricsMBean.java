@@ -29,8 +29,8 @@ public interface SinkTaskMetricsMBean {
   long getRecordsFolded();
 
   /**
-   * Writes committed: one per batch, except that batches queued behind a lane's write in flight
-   * go out merged into one.
+   * Writes committed: one per batch, except that batches queued behind a lane's write in flight go
+   * out merged into one.
    */
   long getBatches();
 
