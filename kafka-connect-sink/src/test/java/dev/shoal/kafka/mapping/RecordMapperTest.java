@@ -247,6 +247,22 @@ class RecordMapperTest {
   }
 
   @Test
+  void parsesEachExpandedNamespaceOnceAndStillRejectsInvalidOnesEveryTime() {
+    RecordMapper m = mapper("shoal.namespace", "acme/${key}/docs");
+    NamespacePath first = namespace(m.map(record("a", doc())));
+    assertThat(namespace(m.map(record("a", doc())))).isSameAs(first);
+    for (int i = 0; i < 20_000; i++) { // more than the cache holds
+      assertThat(namespace(m.map(record("k" + i, doc()))))
+          .isEqualTo(NamespacePath.of("acme", "k" + i, "docs"));
+    }
+    for (int i = 0; i < 2; i++) {
+      assertThatThrownBy(() -> m.map(record("bad/key", doc())))
+          .isInstanceOf(RejectedRecordException.class)
+          .hasMessageContaining("gives an invalid namespace");
+    }
+  }
+
+  @Test
   void readsSparseVectors() {
     RecordMapper m = mapper("shoal.sparse.field", "sp");
     Document d =
