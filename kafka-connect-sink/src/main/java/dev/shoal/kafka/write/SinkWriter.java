@@ -301,7 +301,10 @@ public final class SinkWriter {
       }
     }
     long deadline = time.milliseconds() + closeWaitMs;
-    while (!draining.isEmpty() && time.milliseconds() < deadline) {
+    // An interrupt (the worker giving up on a task that does not stop) ends the wait at once.
+    while (!draining.isEmpty()
+        && time.milliseconds() < deadline
+        && !Thread.currentThread().isInterrupted()) {
       synchronized (this) {
         draining.removeIf(
             l -> l.closed || l.idle() || l.exhausted || l.revalidate || fatal != null);
@@ -1118,7 +1121,7 @@ public final class SinkWriter {
     synchronized (this) {
       sealAll();
     }
-    while (time.milliseconds() < deadline) {
+    while (time.milliseconds() < deadline && !Thread.currentThread().isInterrupted()) {
       synchronized (this) {
         throwIfFatal();
         boolean idle = true;
