@@ -305,6 +305,25 @@ class ShoalSinkTaskTest {
   }
 
   @Test
+  void stopsWaitingForWritesWhenTheTaskThreadIsInterrupted() {
+    ShoalSinkTask task =
+        start(new FakeSinkTaskContext(props(ShoalSinkConfig.RETRY_MAX, "100"), true));
+    task.open(List.of(TP));
+    task.put(range(TP, 0, 5));
+    store.failNextWrites(1_000_000);
+    long start = System.nanoTime();
+    Thread.currentThread().interrupt(); // the worker giving up on a task that does not stop
+    try {
+      assertThat(task.writer().flushAll(30_000)).isFalse();
+      task.close(List.of(TP));
+    } finally {
+      assertThat(Thread.interrupted()).as("interrupt kept").isTrue();
+    }
+    assertThat(System.nanoTime() - start).isLessThan(5_000_000_000L);
+    store.failNextWrites(0);
+  }
+
+  @Test
   void failsOnPermanentStoreErrors() {
     ShoalSinkTask task = start(new FakeSinkTaskContext(props(), true));
     task.open(List.of(TP));
