@@ -1089,7 +1089,8 @@ public final class SinkWriter {
   /**
    * The offsets that may be committed: for each owned partition, the first offset not yet durable
    * in every namespace it went to (or the consumer's position if nothing is pending). Fenced and
-   * revoked partitions are left out. Also seals batches whose interval has passed.
+   * revoked partitions are left out. Writes nothing: batches are sealed by size, by the
+   * flush-interval timer and on close.
    */
   public synchronized Map<TopicPartition, OffsetAndMetadata> preCommit(
       Map<TopicPartition, OffsetAndMetadata> current) {
