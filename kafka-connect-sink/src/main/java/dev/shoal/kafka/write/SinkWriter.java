@@ -402,6 +402,9 @@ public final class SinkWriter {
     synchronized (this) {
       for (Item item : items) {
         PartitionState ps = partitions.computeIfAbsent(item.partition(), k -> new PartitionState());
+        if (ps.fenced) {
+          continue; // fenced since the snapshot: never claim anything more for it
+        }
         if (item.outcome() instanceof Mapped.Write w && !ps.lanes.containsKey(w.namespace())) {
           toInit.computeIfAbsent(item.partition(), k -> new LinkedHashSet<>()).add(w.namespace());
         }
