@@ -414,12 +414,14 @@ public final class ShoalSinkConfig extends AbstractConfig {
         .define(
             BUFFER_MAX_BYTES,
             Type.LONG,
-            16L << 20,
-            ConfigDef.Range.between(1024L, 16L << 30),
+            null,
+            new OptionalRange(1024L, 16L << 30),
             Importance.LOW,
             "When a task's buffered and in-flight data pass this many bytes (estimated), it pauses"
                 + " its partitions (instead of growing memory) and resumes them once writes have"
-                + " brought it under half of this. At least "
+                + " brought it under half of this. Unset: the larger of 16 MiB and twice "
+                + BATCH_MAX_BYTES
+                + ". If set, at least "
                 + BATCH_MAX_BYTES
                 + ".",
             GROUP_BATCHING,
@@ -434,10 +436,13 @@ public final class ShoalSinkConfig extends AbstractConfig {
             10,
             ConfigDef.Range.between(0, 100),
             Importance.LOW,
-            "How many times a write that failed with a transient store error is retried before"
+            "How many times a store call that failed with a transient error is retried before"
                 + " the task reports a RetriableException to the worker (which redelivers and"
-                + " retries again). Retries also stop once they would take more than half of the"
-                + " consumer's max.poll.interval.ms.",
+                + " retries again). Retries also stop at a time budget: writes, retried in the"
+                + " background, after half of consumer.override.max.poll.interval.ms (5 minutes"
+                + " if unset); claims and namespace reads, which block put() and open(), after 30 s"
+                + " per call in total (less if half of that override is less), since the worker's"
+                + " own consumer.max.poll.interval.ms is invisible to the connector.",
             GROUP_RETRIES,
             ++order,
             Width.SHORT,
@@ -522,11 +527,12 @@ public final class ShoalSinkConfig extends AbstractConfig {
     if (source == IdSource.FIELD && !idField().isEmpty() && idField().equals(vectorField())) {
       out.add(new Problem(ID_FIELD, idField(), "Cannot use the vector field as the id field"));
     }
-    if (bufferMaxBytes() < batchMaxBytes()) {
+    Long bufferBound = getLong(BUFFER_MAX_BYTES);
+    if (bufferBound != null && bufferBound < batchMaxBytes()) {
       out.add(
           new Problem(
               BUFFER_MAX_BYTES,
-              bufferMaxBytes(),
+              bufferBound,
               "Cannot buffer less than one batch: it must be at least "
                   + BATCH_MAX_BYTES
                   + " ("
@@ -642,8 +648,19 @@ public final class ShoalSinkConfig extends AbstractConfig {
     return getLong(FLUSH_INTERVAL_MS);
   }
 
+  /** Default buffer bound when {@link #BUFFER_MAX_BYTES} is not set and batches are small. */
+  public static final long DEFAULT_BUFFER_MAX_BYTES = 16L << 20;
+
+  /**
+   * The buffer bound: {@link #BUFFER_MAX_BYTES} if set, else the larger of 16 MiB and two batches
+   * of {@link #BATCH_MAX_BYTES} (so a larger batch size alone never fails the configuration).
+   */
   public long bufferMaxBytes() {
-    return getLong(BUFFER_MAX_BYTES);
+    Long set = getLong(BUFFER_MAX_BYTES);
+    if (set != null) {
+      return set;
+    }
+    return Math.max(DEFAULT_BUFFER_MAX_BYTES, 2 * batchMaxBytes());
   }
 
   public int retryMax() {
@@ -750,6 +767,27 @@ public final class ShoalSinkConfig extends AbstractConfig {
     @Override
     public String toString() {
       return "file:///absolute/folder or s3://bucket[/prefix]";
+    }
+  }
+
+  /** A long within bounds, or unset (null). */
+  static final class OptionalRange implements ConfigDef.Validator {
+    private final ConfigDef.Range range;
+
+    OptionalRange(long min, long max) {
+      this.range = ConfigDef.Range.between(min, max);
+    }
+
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (value != null) {
+        range.ensureValid(name, value);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return range + " or unset";
     }
   }
 

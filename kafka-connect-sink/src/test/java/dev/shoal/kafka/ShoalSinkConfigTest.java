@@ -218,6 +218,30 @@ class ShoalSinkConfigTest {
   }
 
   @Test
+  void bufferBoundDefaultsToTwoBatchesWhenBatchesExceedEightMiB() {
+    assertThat(new ShoalSinkConfig(minimal()).bufferMaxBytes()).isEqualTo(16L << 20);
+    assertThat(new ShoalSinkConfig(with("shoal.batch.max.bytes", "1048576")).bufferMaxBytes())
+        .isEqualTo(16L << 20);
+    // A 64 MiB batch is accepted by its range alone, without raising the buffer bound.
+    ShoalSinkConfig large = new ShoalSinkConfig(with("shoal.batch.max.bytes", "67108864"));
+    assertThat(large.bufferMaxBytes()).isEqualTo(128L << 20);
+    assertThat(large.problems()).isEmpty();
+    assertThat(
+            new ShoalSinkConfig(
+                    with("shoal.batch.max.bytes", "67108864", "shoal.buffer.max.bytes", "67108864"))
+                .bufferMaxBytes())
+        .isEqualTo(64L << 20);
+  }
+
+  @Test
+  void rejectsABufferBoundOutsideItsRange() {
+    assertThatThrownBy(() -> new ShoalSinkConfig(with("shoal.buffer.max.bytes", "10")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("shoal.buffer.max.bytes")
+        .hasMessageContaining("Value must be at least 1024");
+  }
+
+  @Test
   void readsErrorToleranceFromTheConnectorConfig() {
     assertThat(new ShoalSinkConfig(minimal()).toleratesErrors()).isFalse();
     assertThat(new ShoalSinkConfig(with("errors.tolerance", "all")).toleratesErrors()).isTrue();

@@ -10,9 +10,11 @@ import dev.shoal.engine.model.NamespacePath;
 import dev.shoal.engine.storage.InMemoryObjectStore;
 import dev.shoal.engine.storage.ObjectStore;
 import dev.shoal.kafka.mapping.RejectedRecordException;
+import dev.shoal.kafka.metrics.SinkTaskMetrics;
 import dev.shoal.kafka.testing.FakeSinkTaskContext;
 import dev.shoal.kafka.testing.FlakyStore;
 import dev.shoal.kafka.write.SinkWriter;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -303,6 +305,25 @@ class ShoalSinkTaskTest {
   }
 
   @Test
+  void stopsWaitingForWritesWhenTheTaskThreadIsInterrupted() {
+    ShoalSinkTask task =
+        start(new FakeSinkTaskContext(props(ShoalSinkConfig.RETRY_MAX, "100"), true));
+    task.open(List.of(TP));
+    task.put(range(TP, 0, 5));
+    store.failNextWrites(1_000_000);
+    long start = System.nanoTime();
+    Thread.currentThread().interrupt(); // the worker giving up on a task that does not stop
+    try {
+      assertThat(task.writer().flushAll(30_000)).isFalse();
+      task.close(List.of(TP));
+    } finally {
+      assertThat(Thread.interrupted()).as("interrupt kept").isTrue();
+    }
+    assertThat(System.nanoTime() - start).isLessThan(5_000_000_000L);
+    store.failNextWrites(0);
+  }
+
+  @Test
   void failsOnPermanentStoreErrors() {
     ShoalSinkTask task = start(new FakeSinkTaskContext(props(), true));
     task.open(List.of(TP));
@@ -336,6 +357,50 @@ class ShoalSinkTaskTest {
     task.put(List.of());
     assertThat(ctx.paused).isEmpty();
     assertThat(appliedRecords(NS)).isEqualTo(100);
+  }
+
+  @Test
+  void mergesTheBatchesQueuedBehindASlowWriteIntoOneWriteWithoutReordering() throws Exception {
+    FakeSinkTaskContext ctx =
+        new FakeSinkTaskContext(
+            props(
+                ShoalSinkConfig.BATCH_MAX_DOCS, "2",
+                ShoalSinkConfig.RETRY_MAX, "100",
+                ShoalSinkConfig.RETRY_BACKOFF_MS, "20"),
+            true);
+    ShoalSinkTask task = start(ctx);
+    task.open(List.of(TP));
+    store.failNextWrites(1_000_000); // the first batch stays in flight, retrying
+    task.put(
+        List.of(
+            rec(TP, 0, "a", vec(0, 1)), // batch 1, in flight
+            rec(TP, 1, "b", vec(0, 2)),
+            rec(TP, 2, "x", vec(1, 1)), // batches 2 to 5 queue behind it
+            rec(TP, 3, "y", vec(2, 2)),
+            rec(TP, 4, "x", null),
+            rec(TP, 5, "z", vec(3, 3)),
+            rec(TP, 6, "x", vec(4, 4)),
+            rec(TP, 7, "z", null),
+            rec(TP, 8, "y", vec(5, 5)),
+            rec(TP, 9, "v", vec(6, 6))));
+    store.failNextWrites(0);
+    flush(task);
+
+    // Two writes: batch 1 alone, then batches 2 to 5 merged, with the position of the last.
+    assertThat(
+            ManagementFactory.getPlatformMBeanServer()
+                .getAttribute(SinkTaskMetrics.objectName("sink", "0"), "Batches"))
+        .isEqualTo(2L);
+    assertThat(reader.writerPosition(NS, SinkWriter.writerId("sink", TP))).hasValue(9);
+    // x: upsert, delete, upsert; z: upsert, delete; y: upsert, upsert: each the last one.
+    assertThat(reader.getDocument(NS, "x", Consistency.STRONG))
+        .contains(Document.of("x", new float[] {4, 4}, Map.of()));
+    assertThat(reader.getDocument(NS, "z", Consistency.STRONG)).isEmpty();
+    assertThat(reader.getDocument(NS, "y", Consistency.STRONG))
+        .contains(Document.of("y", new float[] {5, 5}, Map.of()));
+    assertThat(reader.getNamespace(NS).docCount()).isEqualTo(5); // a, b, x, y, v
+    // One WAL record per id and write: a, b; then x, y, z (a delete), v.
+    assertThat(appliedRecords(NS)).isEqualTo(6);
   }
 
   @Test

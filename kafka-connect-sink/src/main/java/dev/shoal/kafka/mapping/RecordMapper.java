@@ -23,6 +23,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -49,7 +50,7 @@ import org.apache.kafka.connect.sink.SinkRecord;
  *       upsert mode and remove the attribute in patch mode.
  * </ul>
  *
- * <p>Immutable and thread-safe.
+ * <p>Thread-safe; its only state is a cache of parsed namespace paths.
  */
 public final class RecordMapper {
 
@@ -78,6 +79,12 @@ public final class RecordMapper {
   private final WriteMode mode;
   private final boolean deleteOnNull;
   private final CdcFormat cdc;
+  private final JsonReader.VectorField jsonVector;
+
+  /** Parsed namespaces by expanded template: parsing validates every segment, per record. */
+  private final Map<String, NamespacePath> namespaces = new ConcurrentHashMap<>();
+
+  private static final int MAX_CACHED_NAMESPACES = 10_000;
 
   public RecordMapper(ShoalSinkConfig config) {
     this.template = config.namespaceTemplate();
@@ -91,6 +98,8 @@ public final class RecordMapper {
     this.mode = config.writeMode();
     this.deleteOnNull = config.deleteOnNull();
     this.cdc = config.cdcFormat();
+    // Debezium puts the document one level down, in 'after'.
+    this.jsonVector = new JsonReader.VectorField(vectorField, cdc == CdcFormat.DEBEZIUM);
   }
 
   /**
@@ -114,7 +123,7 @@ public final class RecordMapper {
     }
     Map<String, Object> value;
     try {
-      value = Values.asObject(record.value());
+      value = Values.asObject(record.value(), jsonVector);
     } catch (Values.NotAnObject e) {
       throw new Reject(e.getMessage());
     }
@@ -423,8 +432,17 @@ public final class RecordMapper {
     } catch (UncheckedReject e) {
       throw e.reject;
     }
+    NamespacePath cached = namespaces.get(path);
+    if (cached != null) {
+      return cached;
+    }
     try {
-      return NamespacePath.parse(path);
+      NamespacePath ns = NamespacePath.parse(path);
+      if (namespaces.size() >= MAX_CACHED_NAMESPACES) {
+        namespaces.clear(); // a template of ${key} can expand to any number of paths
+      }
+      namespaces.put(path, ns);
+      return ns;
     } catch (InvalidRequestException e) {
       throw new Reject(
           "the namespace template '"
@@ -464,6 +482,12 @@ public final class RecordMapper {
   private float[] vector(Object value) throws Reject {
     if (value == null) {
       return null;
+    }
+    if (value instanceof JsonReader.FloatArray floats) {
+      if (floats.size() == 0) {
+        throw new Reject("vector field '" + vectorField + "' is an empty array");
+      }
+      return floats.values(); // finite float32 values, read for this record alone
     }
     if (value instanceof JsonReader.NumberArray numbers) {
       double[] d = numbers.values();

@@ -38,6 +38,17 @@ final class Values {
    * @throws NotAnObject for malformed JSON or a value that is not an object
    */
   static Map<String, Object> asObject(Object value) throws NotAnObject {
+    return asObject(value, JsonReader.VectorField.NONE);
+  }
+
+  /**
+   * The record value as a map of fields, JSON arrays of {@code vector} read as float32 (see {@link
+   * JsonReader}).
+   *
+   * @throws NotAnObject for malformed JSON or a value that is not an object
+   */
+  static Map<String, Object> asObject(Object value, JsonReader.VectorField vector)
+      throws NotAnObject {
     if (value instanceof Struct s) {
       return structToMap(s);
     }
@@ -45,13 +56,13 @@ final class Values {
       return mapToTree(m);
     }
     if (value instanceof String s) {
-      return parseJsonObject(s);
+      return parseJsonObject(s, vector);
     }
     if (value instanceof byte[] bytes) {
-      return parseJsonObject(bytes);
+      return parseJsonObject(bytes, vector);
     }
     if (value instanceof ByteBuffer buffer) {
-      return parseJsonObject(toBytes(buffer));
+      return parseJsonObject(toBytes(buffer), vector);
     }
     throw new NotAnObject(
         "the value is a "
@@ -59,19 +70,21 @@ final class Values {
             + "; expected a Struct, a Map or a JSON object (check value.converter)");
   }
 
-  private static Map<String, Object> parseJsonObject(String text) throws NotAnObject {
+  private static Map<String, Object> parseJsonObject(String text, JsonReader.VectorField vector)
+      throws NotAnObject {
     String trimmed = text.strip();
     if (!trimmed.startsWith("{")) {
       throw notAnObject(trimmed);
     }
     try {
-      return JsonReader.readObject(trimmed);
+      return JsonReader.readObject(trimmed, vector);
     } catch (IOException e) {
       throw malformed(e);
     }
   }
 
-  private static Map<String, Object> parseJsonObject(byte[] bytes) throws NotAnObject {
+  private static Map<String, Object> parseJsonObject(byte[] bytes, JsonReader.VectorField vector)
+      throws NotAnObject {
     int i = 0;
     while (i < bytes.length
         && (bytes[i] == ' ' || bytes[i] == '\n' || bytes[i] == '\r' || bytes[i] == '\t')) {
@@ -81,7 +94,7 @@ final class Values {
       throw notAnObject(utf8(bytes, "value").strip());
     }
     try {
-      return JsonReader.readObject(bytes);
+      return JsonReader.readObject(bytes, vector);
     } catch (IOException e) {
       throw malformed(e);
     }

@@ -1,6 +1,8 @@
 package dev.shoal.kafka.metrics;
 
 import java.lang.management.ManagementFactory;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -14,9 +16,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Counters of one sink task, exposed over JMX (see {@link SinkTaskMetricsMBean}). Thread-safe: the
  * task thread and the writer's completion thread update it without locks.
+ *
+ * <p>A task's name is taken over by its newest instance: an old instance of the same task that
+ * lingers in the worker (a zombie, or one whose stop timed out) neither keeps the name nor removes
+ * the newer instance's bean when it closes.
  */
 public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SinkTaskMetrics.class);
+
+  /** Which instance holds each name; guarded by itself, with every (un)registration under it. */
+  private static final Map<ObjectName, SinkTaskMetrics> OWNERS = new HashMap<>();
 
   private final LongAdder written = new LongAdder();
   private final LongAdder deleted = new LongAdder();
@@ -32,7 +41,7 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
   private final AtomicLong bufferedBytes = new AtomicLong();
   private final AtomicLong bufferedRecords = new AtomicLong();
   private final AtomicInteger pausedPartitions = new AtomicInteger();
-  private ObjectName registered;
+  private ObjectName registered; // guarded by OWNERS
 
   /** The object name for a task: {@code dev.shoal.kafka:type=sink-task-metrics,...}. */
   public static ObjectName objectName(String connector, String task) {
@@ -48,32 +57,43 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
   }
 
   /**
-   * Registers this bean with the platform MBean server, replacing a leftover registration of the
-   * same task (a task restarted in the same worker). Failures are logged, never fatal.
+   * Registers this bean with the platform MBean server, taking the name over from an earlier
+   * instance of the same task (a task restarted in the same worker). Failures are logged, never
+   * fatal.
    */
-  public synchronized void register(String connector, String task) {
+  public void register(String connector, String task) {
     ObjectName name = objectName(connector, task);
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    try {
+    synchronized (OWNERS) {
       try {
-        server.registerMBean(this, name);
-      } catch (InstanceAlreadyExistsException e) {
-        server.unregisterMBean(name);
-        server.registerMBean(this, name);
+        try {
+          server.registerMBean(this, name);
+        } catch (InstanceAlreadyExistsException e) {
+          server.unregisterMBean(name);
+          server.registerMBean(this, name);
+        }
+        OWNERS.put(name, this);
+        registered = name;
+      } catch (JMException | RuntimeException e) {
+        LOG.warn("Cannot register the metrics MBean {}: {}", name, e.toString());
       }
-      registered = name;
-    } catch (JMException | RuntimeException e) {
-      LOG.warn("Cannot register the metrics MBean {}: {}", name, e.toString());
     }
   }
 
+  /** Unregisters this bean, unless a newer instance of the task has taken its name over. */
   @Override
-  public synchronized void close() {
-    if (registered != null) {
-      try {
-        ManagementFactory.getPlatformMBeanServer().unregisterMBean(registered);
-      } catch (JMException | RuntimeException e) {
-        LOG.debug("Cannot unregister {}: {}", registered, e.toString());
+  public void close() {
+    synchronized (OWNERS) {
+      if (registered == null) {
+        return;
+      }
+      if (OWNERS.get(registered) == this) {
+        OWNERS.remove(registered);
+        try {
+          ManagementFactory.getPlatformMBeanServer().unregisterMBean(registered);
+        } catch (JMException | RuntimeException e) {
+          LOG.debug("Cannot unregister {}: {}", registered, e.toString());
+        }
       }
       registered = null;
     }
@@ -101,6 +121,10 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
 
   public void recordFolded() {
     folded.increment();
+  }
+
+  public void recordFolded(long records) {
+    folded.add(records);
   }
 
   public void recordRetry() {

@@ -25,10 +25,13 @@ public interface SinkTaskMetricsMBean {
   /** Records skipped on purpose (tombstones that cannot or must not delete, Debezium truncates). */
   long getRecordsSkipped();
 
-  /** Records folded into a later operation on the same id within one batch. */
+  /** Records folded into a later operation on the same id within one write. */
   long getRecordsFolded();
 
-  /** Batches committed. */
+  /**
+   * Writes committed: one per batch, except that batches queued behind a lane's write in flight go
+   * out merged into one.
+   */
   long getBatches();
 
   /** Write attempts that failed with a transient error and were retried. */

@@ -68,6 +68,44 @@ final class Batch {
   }
 
   /**
+   * One batch holding {@code parts} (consecutive batches of one lane, in offset order) as if their
+   * records had been added to it in that order: operations on one id across parts are folded (see
+   * {@link #fold}, which is associative, so folding per part first changes nothing).
+   *
+   * @param parts at least one batch; they must agree on {@link #keepsEntries()}
+   */
+  static Batch merge(List<Batch> parts) {
+    Batch first = parts.get(0);
+    Batch out = new Batch(first.createdAtNanos, first.keepEntries);
+    for (Batch part : parts) {
+      if (part.keepEntries != out.keepEntries) {
+        throw new IllegalArgumentException(
+            "Cannot merge batches that keep entries with ones that do not");
+      }
+      if (part.isEmpty()) {
+        continue;
+      }
+      if (out.firstOffset < 0) {
+        out.firstOffset = part.firstOffset;
+      }
+      out.lastOffset = part.lastOffset;
+      out.recordCount += part.recordCount;
+      out.hasVectors |= part.hasVectors;
+      out.records.addAll(part.records);
+      for (Map.Entry<String, SinkOperation> e : part.operations.entrySet()) {
+        String id = e.getKey();
+        SinkOperation earlier = out.operations.get(id);
+        SinkOperation result = earlier == null ? e.getValue() : fold(earlier, e.getValue());
+        long size = earlier == null ? part.operationBytes.get(id) : result.estimatedBytes();
+        Long old = out.operationBytes.put(id, size);
+        out.bytes += size - (old == null ? 0 : old);
+        out.operations.put(id, result);
+      }
+    }
+    return out;
+  }
+
+  /**
    * The single operation equivalent to {@code earlier} followed by {@code later} on one id, so a
    * batch never holds two operations on one id (the engine applies upserts, patches and deletes of
    * one request in that fixed order, which would otherwise reorder them):

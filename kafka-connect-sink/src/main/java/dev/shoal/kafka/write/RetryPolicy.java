@@ -6,8 +6,8 @@ import java.util.function.LongSupplier;
  * Exponential back-off with jitter for transient store errors: the n-th wait is drawn uniformly
  * between half and all of {@code base * 2^(n-1)}, capped at {@link #MAX_WAIT_MS}; retrying stops
  * after {@code maxRetries} retries or once the next wait would end more than {@code budgetMs} after
- * the first failure. The budget keeps blocking retries well below the consumer's {@code
- * max.poll.interval.ms}. Immutable and thread-safe.
+ * the start (the first failure of a background write, or the start of a blocking task-thread call).
+ * Immutable and thread-safe.
  */
 record RetryPolicy(int maxRetries, long baseMs, long budgetMs, LongSupplier random) {
   static final long MAX_WAIT_MS = 30_000;

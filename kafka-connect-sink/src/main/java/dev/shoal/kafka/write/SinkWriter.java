@@ -77,13 +77,22 @@ import org.slf4j.LoggerFactory;
  * The task thread calls {@link #open}, {@link #close}, {@link #put}, {@link #preCommit} and {@link
  * #stop}; it alone touches the consumer (pause, resume, rewind, error reporter). Engine
  * completions, retries and the flush-interval timer run on one scheduler thread named {@code
- * shoal-sink-<connector>-<task>}. All mutable state is guarded by this object's monitor; slow
- * engine calls (claims) run outside it.
+ * shoal-sink-<connector>-<task>}. All mutable state is guarded by this object's monitor; the slow
+ * parts of the task thread's work run outside it, so completions are never held up by them: mapping
+ * records (in offset order per partition), claims (on a small pool, in parallel), and handing
+ * rejected records to the error reporter.
  */
 public final class SinkWriter {
   private static final Logger LOG = LoggerFactory.getLogger(SinkWriter.class);
   private static final long STOP_WAIT_MS = 30_000;
   private static final long CLOSE_WAIT_MS = 10_000;
+
+  /**
+   * Most time a task-thread call ({@code open}, {@code put}) spends retrying blocking store calls
+   * (claims, namespace reads). The worker's own {@code consumer.max.poll.interval.ms} is invisible
+   * to a connector, so this stays far below Kafka's default of 5 minutes whatever the override.
+   */
+  public static final long BLOCKING_BUDGET_MS = 30_000;
 
   private final ShoalSinkConfig config;
   private final Engine engine;
@@ -93,11 +102,15 @@ public final class SinkWriter {
   private final Time time;
   private final ScheduledExecutorService scheduler;
   private final RetryPolicy retryPolicy;
+  private final RetryPolicy blockingRetryPolicy;
   private final boolean exactlyOnce;
   private final boolean topicIsOriginal;
   private final long flushIntervalNanos;
   private final long tickMs;
   private final long closeWaitMs;
+
+  /** The engine's limit of records per write request; merged batches stay within it. */
+  private final int maxWriteDocs;
 
   // Guarded by this.
   private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
@@ -149,13 +162,28 @@ public final class SinkWriter {
     this.tickMs = Math.max(5, Math.min(250, config.flushIntervalMs() / 4));
     // close() runs inside a consumer rebalance: keep it well below the rebalance timeout.
     this.closeWaitMs = Math.min(CLOSE_WAIT_MS, config.maxPollIntervalMs() / 10);
+    this.maxWriteDocs = engine.config().maxBatchDocs();
     this.retryPolicy =
         new RetryPolicy(
             config.retryMax(),
             config.retryBackoffMs(),
             config.maxPollIntervalMs() / 2,
             () -> ThreadLocalRandom.current().nextLong());
+    this.blockingRetryPolicy =
+        new RetryPolicy(
+            config.retryMax(),
+            config.retryBackoffMs(),
+            blockingBudgetMs(config),
+            () -> ThreadLocalRandom.current().nextLong());
     scheduler.scheduleWithFixedDelay(this::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * The most a task-thread call spends retrying blocking store calls: {@link #BLOCKING_BUDGET_MS},
+   * or half of {@code consumer.override.max.poll.interval.ms} if that is lower.
+   */
+  public static long blockingBudgetMs(ShoalSinkConfig config) {
+    return Math.min(BLOCKING_BUDGET_MS, config.maxPollIntervalMs() / 2);
   }
 
   /** The writer id of a partition: {@code kafka/<connector>/<original topic>/<partition>}. */
@@ -169,7 +197,8 @@ public final class SinkWriter {
   /**
    * Starts owning partitions. Where a partition's namespace is known in advance, claims its writer
    * (fencing older instances) and rewinds the consumer to the stored position + 1. Transient store
-   * errors here are not fatal: the claim is then made on first use.
+   * errors here are not fatal: they are retried for at most the blocking budget (see {@link
+   * #blockingBudgetMs}), and then the claim is made on first use.
    */
   public void open(Collection<TopicPartition> assigned) {
     Map<TopicPartition, NamespacePath> known = new LinkedHashMap<>();
@@ -187,8 +216,9 @@ public final class SinkWriter {
     }
     Map<TopicPartition, Lane> lanes = new LinkedHashMap<>();
     List<Future<Lane>> futures = new ArrayList<>();
+    long startMs = time.milliseconds();
     for (Map.Entry<TopicPartition, NamespacePath> e : known.entrySet()) {
-      futures.add(claimPool().submit(() -> initLane(e.getKey(), e.getValue())));
+      futures.add(claimPool().submit(() -> initLane(e.getKey(), e.getValue(), startMs)));
     }
     int i = 0;
     for (Map.Entry<TopicPartition, NamespacePath> e : known.entrySet()) {
@@ -271,7 +301,10 @@ public final class SinkWriter {
       }
     }
     long deadline = time.milliseconds() + closeWaitMs;
-    while (!draining.isEmpty() && time.milliseconds() < deadline) {
+    // An interrupt (the worker giving up on a task that does not stop) ends the wait at once.
+    while (!draining.isEmpty()
+        && time.milliseconds() < deadline
+        && !Thread.currentThread().isInterrupted()) {
       synchronized (this) {
         draining.removeIf(
             l -> l.closed || l.idle() || l.exhausted || l.revalidate || fatal != null);
@@ -341,28 +374,44 @@ public final class SinkWriter {
     if (records.isEmpty()) {
       return;
     }
-    List<Object[]> items = new ArrayList<>(records.size());
+    // Mapping is most of put()'s work: it runs outside the lock (RecordMapper is thread-safe), so
+    // completions and the next submits on the scheduler thread are not held up by it.
+    Set<TopicPartition> fenced = fencedPartitions();
+    List<Item> items = new ArrayList<>(records.size());
+    TopicPartition last = null;
+    for (SinkRecord r : records) {
+      TopicPartition tp = last;
+      if (tp == null
+          || tp.partition() != r.originalKafkaPartition()
+          || !tp.topic().equals(r.originalTopic())) {
+        tp = new TopicPartition(r.originalTopic(), r.originalKafkaPartition());
+        last = tp;
+      }
+      if (fenced.contains(tp)) {
+        continue;
+      }
+      Object outcome;
+      try {
+        outcome = mapper.map(r);
+      } catch (RejectedRecordException e) {
+        outcome = e;
+      }
+      items.add(new Item(r, tp, outcome));
+    }
     Map<TopicPartition, Set<NamespacePath>> toInit = new LinkedHashMap<>();
     synchronized (this) {
-      for (SinkRecord r : records) {
-        TopicPartition tp = new TopicPartition(r.originalTopic(), r.originalKafkaPartition());
-        PartitionState ps = partitions.computeIfAbsent(tp, k -> new PartitionState());
+      for (Item item : items) {
+        PartitionState ps = partitions.computeIfAbsent(item.partition(), k -> new PartitionState());
         if (ps.fenced) {
-          continue;
+          continue; // fenced since the snapshot: never claim anything more for it
         }
-        Object outcome;
-        try {
-          outcome = mapper.map(r);
-        } catch (RejectedRecordException e) {
-          outcome = e;
+        if (item.outcome() instanceof Mapped.Write w && !ps.lanes.containsKey(w.namespace())) {
+          toInit.computeIfAbsent(item.partition(), k -> new LinkedHashSet<>()).add(w.namespace());
         }
-        if (outcome instanceof Mapped.Write w && !ps.lanes.containsKey(w.namespace())) {
-          toInit.computeIfAbsent(tp, k -> new LinkedHashSet<>()).add(w.namespace());
-        }
-        items.add(new Object[] {r, tp, outcome});
       }
     }
     Map<TopicPartition, Map<NamespacePath, Lane>> newLanes = initLanes(toInit);
+    List<Rejection> rejections = new ArrayList<>();
     synchronized (this) {
       throwIfFatal();
       newLanes.forEach(
@@ -372,36 +421,61 @@ public final class SinkWriter {
               lanes.forEach(ps.lanes::putIfAbsent);
             }
           });
-      for (Object[] item : items) {
-        accept((SinkRecord) item[0], (TopicPartition) item[1], item[2]);
+      for (Item item : items) {
+        if (!accept(item.record(), item.partition(), item.outcome(), rejections)) {
+          break; // a rejection that fails the task: accept nothing after it
+        }
       }
       if (bufferedBytes > config.bufferMaxBytes()) {
         sealAll();
       }
       manageBackPressure();
     }
+    report(rejections);
   }
 
-  private void accept(SinkRecord r, TopicPartition tp, Object outcome) {
+  /** A record of a put(), its original partition and what mapping made of it. */
+  private record Item(SinkRecord record, TopicPartition partition, Object outcome) {}
+
+  /** A record Shoal rejected, to hand to the error reporter once the lock is released. */
+  private record Rejection(SinkRecord record, RejectedRecordException error) {}
+
+  private synchronized Set<TopicPartition> fencedPartitions() {
+    Set<TopicPartition> out = new HashSet<>();
+    partitions.forEach(
+        (tp, ps) -> {
+          if (ps.fenced) {
+            out.add(tp);
+          }
+        });
+    return out;
+  }
+
+  /**
+   * Buffers one mapped record, or adds it to {@code rejections}.
+   *
+   * @return false if it was rejected and nothing can report it (the task must fail)
+   */
+  private boolean accept(
+      SinkRecord r, TopicPartition tp, Object outcome, List<Rejection> rejections) {
     if (outcome instanceof RejectedRecordException e) {
-      reject(r, e);
-      return;
+      return reject(r, e, rejections);
     }
     if (outcome instanceof Mapped.Skip s) {
       metrics.recordSkipped();
       LOG.trace("Skipping record {}: {}", RejectedRecordException.coordinates(r), s.reason());
-      return;
+      return true;
     }
     Mapped.Write w = (Mapped.Write) outcome;
     PartitionState ps = partitions.get(tp);
     Lane lane = ps == null ? null : ps.lanes.get(w.namespace());
     if (lane == null || lane.closed) {
-      return; // revoked or fenced meanwhile
+      return true; // revoked or fenced meanwhile
     }
     long offset = r.originalKafkaOffset();
     if (offset <= lane.accepted) {
       metrics.recordDeduplicated(1);
-      return;
+      return true;
     }
     SinkOperation op = w.operation();
     int dim = op.dimension();
@@ -410,7 +484,7 @@ public final class SinkWriter {
       if (known == null) {
         dimensions.put(w.namespace(), dim);
       } else if (known != dim) {
-        reject(
+        return reject(
             r,
             new RejectedRecordException(
                 r,
@@ -419,8 +493,8 @@ public final class SinkWriter {
                     + " dimensions but namespace "
                     + w.namespace()
                     + " has "
-                    + known));
-        return;
+                    + known),
+            rejections);
       }
     }
     if (lane.open == null) {
@@ -436,21 +510,42 @@ public final class SinkWriter {
         || lane.open.bytes() >= config.batchMaxBytes()) {
       seal(lane);
     }
+    return true;
   }
 
-  private void reject(SinkRecord r, RejectedRecordException e) {
+  /**
+   * Counts a rejected record and queues it for {@link #report}.
+   *
+   * @return false if nothing can report it (no error reporter and {@code errors.tolerance=none})
+   */
+  private boolean reject(SinkRecord r, RejectedRecordException e, List<Rejection> rejections) {
     metrics.recordRejected();
+    rejections.add(new Rejection(r, e));
+    return reporter() != null || config.toleratesErrors();
+  }
+
+  /**
+   * Hands rejected records to the framework's error reporter, outside the lock: reporting may block
+   * (producing to the dead-letter queue). Runs on the task thread, before put() returns.
+   *
+   * @throws ConnectException for a rejected record when nothing can report it
+   */
+  private void report(List<Rejection> rejections) {
     ErrantRecordReporter rep = reporter();
-    if (rep != null) {
-      rep.report(r, e);
-    } else if (config.toleratesErrors()) {
-      LOG.warn("{} (errors.tolerance=all, no dead-letter queue: record skipped)", e.getMessage());
-    } else {
-      throw new ConnectException(
-          e.getMessage()
-              + ". With errors.tolerance=none the task stops here; set errors.tolerance=all (and"
-              + " errors.deadletterqueue.topic.name) to send such records to a dead-letter queue",
-          e);
+    for (Rejection x : rejections) {
+      RejectedRecordException e = x.error();
+      if (rep != null) {
+        rep.report(x.record(), e);
+      } else if (config.toleratesErrors()) {
+        LOG.warn("{} (errors.tolerance=all, no dead-letter queue: record skipped)", e.getMessage());
+      } else {
+        throw new ConnectException(
+            e.getMessage()
+                + ". With errors.tolerance=none the task stops here; set errors.tolerance=all (and"
+                + " errors.deadletterqueue.topic.name) to send such records to a dead-letter"
+                + " queue",
+            e);
+      }
     }
   }
 
@@ -477,10 +572,11 @@ public final class SinkWriter {
       return out;
     }
     List<Future<Lane>> futures = new ArrayList<>();
+    long startMs = time.milliseconds();
     needed.forEach(
         (tp, namespaces) -> {
           for (NamespacePath ns : namespaces) {
-            futures.add(claimPool().submit(() -> initLane(tp, ns)));
+            futures.add(claimPool().submit(() -> initLane(tp, ns, startMs)));
           }
         });
     Throwable permanent = null;
@@ -515,6 +611,7 @@ public final class SinkWriter {
               }
             });
       }
+      context.timeout(config.retryBackoffMs());
       throw new RetriableException(
           "Cannot prepare a namespace for writing yet (the worker will retry): "
               + transientFailure.getMessage(),
@@ -525,15 +622,17 @@ public final class SinkWriter {
 
   /**
    * Claims the writer of {@code tp} in {@code ns} (exactly once) or makes sure {@code ns} exists
-   * (at least once), and learns its vector dimension; retried with back-off.
+   * (at least once), and learns its vector dimension; retried with back-off within the blocking
+   * budget of the task-thread call that started at {@code startMs}.
    */
-  private Lane initLane(TopicPartition tp, NamespacePath ns) {
+  private Lane initLane(TopicPartition tp, NamespacePath ns, long startMs) {
     String writerId = writerId(config.connectorName(), tp);
     Lane lane;
     if (exactlyOnce) {
       WriterClaim claim =
           withRetries(
               "claim writer " + writerId + " in " + ns,
+              startMs,
               () -> engine.claimWriter(ns, writerId, true, config.distanceMetric()));
       LOG.debug(
           "Claimed writer {} in {}: epoch {}, position {}",
@@ -550,6 +649,7 @@ public final class SinkWriter {
       if (!known) {
         withRetries(
             "create namespace " + ns,
+            startMs,
             () -> {
               if (!engine.namespaceExists(ns)) {
                 try {
@@ -569,7 +669,7 @@ public final class SinkWriter {
       dimensionKnown = dimensions.containsKey(ns);
     }
     if (!dimensionKnown) {
-      Integer dim = withRetries("read namespace " + ns, () -> dimensionOf(ns));
+      Integer dim = withRetries("read namespace " + ns, startMs, () -> dimensionOf(ns));
       if (dim != null) {
         synchronized (this) {
           dimensions.put(ns, dim);
@@ -580,15 +680,21 @@ public final class SinkWriter {
     return lane;
   }
 
-  /** Runs a blocking store call on the calling thread, retrying transient errors. */
-  private <T> T withRetries(String what, Supplier<T> call) {
-    long start = time.milliseconds();
+  /**
+   * Runs a blocking store call, retrying transient errors with back-off, but never starting a wait
+   * that would end more than the blocking budget after {@code startMs} (the start of the
+   * task-thread call that waits for it): the task thread must return to poll well within the
+   * consumer's {@code max.poll.interval.ms}. A call in progress is not interrupted; the store's own
+   * timeouts bound it.
+   */
+  private <T> T withRetries(String what, long startMs, Supplier<T> call) {
     for (int retry = 1; ; retry++) {
       try {
         return call.get();
       } catch (RuntimeException e) {
-        long delay = retryPolicy.delayMs(retry);
-        if (!isTransient(e) || !retryPolicy.allows(retry, time.milliseconds() - start, delay)) {
+        long delay = blockingRetryPolicy.delayMs(retry);
+        if (!isTransient(e)
+            || !blockingRetryPolicy.allows(retry, time.milliseconds() - startMs, delay)) {
           throw e;
         }
         metrics.recordRetry();
@@ -633,11 +739,40 @@ public final class SinkWriter {
     }
   }
 
+  /**
+   * Starts the lane's next write if none is in flight: every sealed batch waiting, merged into one
+   * request as far as the engine's per-write document limit allows (fewer, larger commits when the
+   * store is slower than the consumer), carrying the last merged offset as its position.
+   */
   private void submitNext(Lane lane) {
     if (lane.closed || stopped || lane.inFlight != null || lane.sealed.isEmpty()) {
       return;
     }
     Batch batch = lane.sealed.pollFirst();
+    if (!lane.sealed.isEmpty()) {
+      List<Batch> parts = new ArrayList<>();
+      parts.add(batch);
+      int documents = batch.documents();
+      while (!lane.sealed.isEmpty()) {
+        Batch next = lane.sealed.peekFirst();
+        if (next.keepsEntries() != batch.keepsEntries()
+            || documents + next.documents() > maxWriteDocs) {
+          break;
+        }
+        documents += next.documents();
+        parts.add(lane.sealed.pollFirst());
+      }
+      if (parts.size() > 1) {
+        Batch merged = Batch.merge(parts);
+        long bytes = 0;
+        for (Batch part : parts) {
+          bytes += part.bytes();
+        }
+        buffer(merged.bytes() - bytes, 0);
+        metrics.recordFolded(documents - merged.documents());
+        batch = merged;
+      }
+    }
     lane.inFlight = batch;
     lane.inFlightSinceNanos = time.nanoseconds();
     lane.retries = 0;
@@ -891,6 +1026,7 @@ public final class SinkWriter {
         }
         throw new ConnectException("Cannot read namespace " + lane.namespace + ": " + e, e);
       }
+      List<Rejection> rejections = new ArrayList<>();
       synchronized (this) {
         if (!lane.revalidate || lane.closed || lane.inFlight == null) {
           continue;
@@ -921,7 +1057,8 @@ public final class SinkWriter {
                         + lane.namespace
                         + " has "
                         + dim
-                        + " (set by another writer first)"));
+                        + " (set by another writer first)"),
+                rejections);
           } else {
             kept.add(e.record(), e.offset(), e.operation());
           }
@@ -945,6 +1082,7 @@ public final class SinkWriter {
         }
         submitNext(lane);
       }
+      report(rejections);
     }
   }
 
@@ -954,7 +1092,8 @@ public final class SinkWriter {
   /**
    * The offsets that may be committed: for each owned partition, the first offset not yet durable
    * in every namespace it went to (or the consumer's position if nothing is pending). Fenced and
-   * revoked partitions are left out. Also seals batches whose interval has passed.
+   * revoked partitions are left out. Writes nothing: batches are sealed by size, by the
+   * flush-interval timer and on close.
    */
   public synchronized Map<TopicPartition, OffsetAndMetadata> preCommit(
       Map<TopicPartition, OffsetAndMetadata> current) {
@@ -986,7 +1125,7 @@ public final class SinkWriter {
     synchronized (this) {
       sealAll();
     }
-    while (time.milliseconds() < deadline) {
+    while (time.milliseconds() < deadline && !Thread.currentThread().isInterrupted()) {
       synchronized (this) {
         throwIfFatal();
         boolean idle = true;

@@ -156,6 +156,7 @@ class SinkThroughputBenchmark {
       Map<TopicPartition, Long> last = lastOffsets(connect, topic, partitions);
 
       Map<String, Long> cpuBefore = cpuByThreadGroup();
+      long processCpuBefore = processCpuNanos();
       long gcBefore = gcMillis();
       long sinkStart = System.nanoTime();
       connect.configureConnector("bench", c);
@@ -176,6 +177,7 @@ class SinkThroughputBenchmark {
       }
       long sinkEnd = System.nanoTime();
       Map<String, Long> cpuAfter = cpuByThreadGroup();
+      long processCpu = processCpuNanos() - processCpuBefore;
       long gcDuring = gcMillis() - gcBefore;
       StringBuilder cpu = new StringBuilder();
       cpuAfter.entrySet().stream()
@@ -213,7 +215,8 @@ class SinkThroughputBenchmark {
                   + " counting sink: %.2f overall%n"
                   + "  documents in namespace: %d%n"
                   + "  sink batches: %s%n"
-                  + "  CPU during the sink run (%.1f s wall, %d cores, %.1f s in GC): %s%n",
+                  + "  CPU during the sink run (%.1f s wall, %d cores, %.1f s in GC): process %.1f s"
+                  + " (GC and JIT included, %.0f%% of the cores); threads: %s%n",
               records,
               DIM,
               format,
@@ -239,6 +242,11 @@ class SinkThroughputBenchmark {
               seconds(sinkEnd - sinkStart),
               Runtime.getRuntime().availableProcessors(),
               gcDuring / 1e3,
+              processCpu / 1e9,
+              100.0
+                  * processCpu
+                  / (sinkEnd - sinkStart)
+                  / Runtime.getRuntime().availableProcessors(),
               cpu);
       System.out.print(report);
       Path out = Path.of("target", "benchmark", "sink-throughput.txt");
@@ -274,6 +282,12 @@ class SinkThroughputBenchmark {
       }
     }
     return total;
+  }
+
+  /** CPU time of the whole process (every thread: GC and JIT compilers included). */
+  private static long processCpuNanos() {
+    var os = ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
   }
 
   private static long gcMillis() {

@@ -33,10 +33,17 @@ final class ConnectTestSupport {
 
   /** A Connect cluster in this JVM with its own KRaft broker (see shared/TESTING.md). */
   static EmbeddedConnectCluster startCluster(String name, int workers) {
+    return startCluster(name, workers, Map.of());
+  }
+
+  /** Like {@link #startCluster(String, int)}, with more worker settings. */
+  static EmbeddedConnectCluster startCluster(
+      String name, int workers, Map<String, String> extraWorkerProps) {
     Map<String, String> workerProps = new HashMap<>(); // must be mutable
     workerProps.put("plugin.discovery", "service_load");
     workerProps.put("offset.flush.interval.ms", "500");
     workerProps.put("scheduled.rebalance.max.delay.ms", "0");
+    workerProps.putAll(extraWorkerProps);
     EmbeddedConnectCluster connect =
         new EmbeddedConnectCluster.Builder()
             .name(name)

@@ -36,7 +36,7 @@ import org.testcontainers.utility.MountableFile;
  */
 @Testcontainers(disabledWithoutDocker = true)
 class KafkaConnectDockerIT {
-  static final String IMAGE = "apache/kafka:4.1.0";
+  static final String IMAGE = "apache/kafka:4.3.1"; // the Kafka version of the build
   static final Duration TIMEOUT = Duration.ofMinutes(3);
 
   @Test

@@ -10,43 +10,56 @@ import dev.shoal.engine.Engine;
 import dev.shoal.engine.model.NamespacePath;
 import dev.shoal.engine.storage.ObjectStore;
 import dev.shoal.engine.storage.ObjectStores;
-import dev.shoal.kafka.ShoalSinkConnector;
+import dev.shoal.kafka.testing.HangingStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.apache.kafka.connect.util.clusters.WorkerHandle;
 import org.junit.jupiter.api.Test;
 
 /**
- * A worker of a two-worker cluster goes away mid-stream: its tasks' partitions move to the other
- * worker, which resumes from the positions stored in the namespace; nothing is lost and nothing is
- * applied twice.
+ * A worker of a two-worker cluster goes away mid-stream while its store hangs: its tasks' writes
+ * are stuck in flight, so they cannot finish when the worker stops them; the worker gives up on
+ * them and their partitions move to the other worker, which claims them and resumes from the
+ * positions stored in the namespace. Once the new owners have written everything, the stuck writes
+ * go on, and are fenced. Each task has its own engine ({@link IsolatedEnginesSinkConnector}), as
+ * tasks on separate worker processes would. Nothing is lost and nothing is applied twice.
  */
 class WorkerFailureIT {
   static final Duration TIMEOUT = Duration.ofSeconds(150);
+  static final String NAME = "failover";
 
   @Test
-  void losingAWorkerMidStreamNeitherLosesNorDuplicatesRecords() throws Exception {
+  void losingAWorkerWhoseStoreHangsMidFlushNeitherLosesNorDuplicatesRecords() throws Exception {
     Path dir = Files.createTempDirectory("shoal-failover-it");
     String storeUri = dir.toUri().toString();
     ObjectStore store = ObjectStores.open(storeUri);
-    EmbeddedConnectCluster connect = ConnectTestSupport.startCluster("shoal-failover", 2);
+    // The worker gives up on tasks that do not stop within 3 s (5 s by default).
+    EmbeddedConnectCluster connect =
+        ConnectTestSupport.startCluster(
+            "shoal-failover", 2, Map.of("task.shutdown.graceful.timeout.ms", "3000"));
+    List<HangingStore> hung = new ArrayList<>();
     try (Admin admin = admin(connect);
         KafkaProducer<String, String> producer = producer(connect);
         Engine reader = ConnectTestSupport.reader(store)) {
       String topic = "failover";
       int partitions = 4;
       connect.kafka().createTopic(topic, partitions);
-      Workload w = new Workload(11, 4, "f-").add(16_000, false);
-      w.produce(producer, topic, 0, 8_000);
+      Workload w = new Workload(11, 4, "f-").addRound(8_000, 0, 0);
+      w.produce(producer, topic, 0, 4_000);
 
       Map<String, String> c = new HashMap<>();
-      c.put("connector.class", ShoalSinkConnector.class.getName());
+      c.put("connector.class", IsolatedEnginesSinkConnector.class.getName());
       c.put("topics", topic);
       c.put("tasks.max", "4");
       c.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
@@ -57,27 +70,91 @@ class WorkerFailureIT {
       c.put("shoal.text.fields", "title");
       c.put("shoal.batch.max.docs", "100");
       c.put("shoal.flush.interval.ms", "100");
-      connect.configureConnector("failover", c);
+      // A consumer stuck in a task that cannot stop leaves the group after this long.
+      c.put("consumer.override.max.poll.interval.ms", "20000");
+      connect.configureConnector(NAME, c);
       connect
           .assertions()
-          .assertConnectorAndExactlyNumTasksAreRunning("failover", 4, "connector did not start");
+          .assertConnectorAndExactlyNumTasksAreRunning(NAME, 4, "connector did not start");
 
       NamespacePath ns = NamespacePath.parse("acme/failover/docs");
       await(
           "first writes",
           TIMEOUT,
           () -> reader.namespaceExists(ns) && appliedRecords(store, ns) > 1_000);
-      // Take a worker away while records are flowing; its tasks move to the other worker.
-      WorkerHandle victim = connect.workers().iterator().next();
-      connect.removeWorker(victim);
-      w.produce(producer, topic, 8_000, 16_000);
-      ConnectTestSupport.awaitPositions(admin, reader, "failover", ns, topic, partitions, TIMEOUT);
+
+      // The store of one worker's tasks hangs; more records arrive; their flushes get stuck.
+      WorkerHandle victim = workerWithMostTasks(connect);
+      for (String task : tasksOn(connect, victim)) {
+        HangingStore s = IsolatedEnginesSinkConnector.latestStore(NAME, task);
+        s.hang();
+        hung.add(s);
+      }
+      w.produce(producer, topic, 4_000, 8_000);
+      await(
+          "a write of the victim's tasks to be stuck in flight",
+          TIMEOUT,
+          () -> hung.stream().anyMatch(s -> s.stalledCalls() > 0));
+
+      // Stop the worker now: its tasks cannot finish what is in flight.
+      CompletableFuture<Void> removal =
+          CompletableFuture.runAsync(() -> connect.removeWorker(victim));
+      removal.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      connect
+          .assertions()
+          .assertConnectorAndExactlyNumTasksAreRunning(NAME, 4, "tasks did not move");
+      ConnectTestSupport.awaitPositions(admin, reader, NAME, ns, topic, partitions, TIMEOUT);
+      assertThat(hung.stream().mapToInt(HangingStore::waitingCalls).sum())
+          .as("calls of the old tasks still stuck")
+          .isPositive();
+      // Only now do the old tasks' stuck writes go on, after the new owners claimed and wrote
+      // their partitions: they must be fenced (or be no-ops below the stored positions).
+      hung.forEach(HangingStore::release);
+      await(
+          "the stuck calls to finish",
+          TIMEOUT,
+          () -> hung.stream().allMatch(s -> s.waitingCalls() == 0));
+      assertThat(appliedRecords(store, ns)).as("records applied").isEqualTo(8_000);
+
+      // Updates, tombstones and inserts, written by the remaining worker.
+      int from = w.ops.size();
+      w.addRound(2_000, 2_000, 1_000);
+      w.produce(producer, topic, from, w.ops.size());
+      ConnectTestSupport.awaitPositions(admin, reader, NAME, ns, topic, partitions, TIMEOUT);
 
       w.assertSingleNamespace(reader, ns);
-      assertThat(appliedRecords(store, ns)).as("records applied").isEqualTo(16_000);
+      assertThat(appliedRecords(store, ns)).as("records applied").isEqualTo(w.ops.size());
     } finally {
+      IsolatedEnginesSinkConnector.releaseAll();
       connect.stop();
       store.close();
     }
+  }
+
+  /** The worker that runs the most of the connector's tasks. */
+  private static WorkerHandle workerWithMostTasks(EmbeddedConnectCluster connect) {
+    WorkerHandle best = null;
+    int most = -1;
+    for (WorkerHandle worker : connect.workers()) {
+      int n = tasksOn(connect, worker).size();
+      if (n > most) {
+        most = n;
+        best = worker;
+      }
+    }
+    assertThat(most).as("tasks on the busiest worker").isPositive();
+    return best;
+  }
+
+  /** Ids of the connector's tasks that run on {@code worker}. */
+  private static List<String> tasksOn(EmbeddedConnectCluster connect, WorkerHandle worker) {
+    String port = ":" + worker.url().getPort();
+    List<String> out = new ArrayList<>();
+    for (ConnectorStateInfo.TaskState t : connect.connectorStatus(NAME).tasks()) {
+      if (t.workerId().endsWith(port)) {
+        out.add(Integer.toString(t.id()));
+      }
+    }
+    return out;
   }
 }

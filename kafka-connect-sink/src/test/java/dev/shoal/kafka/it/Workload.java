@@ -8,6 +8,7 @@ import dev.shoal.engine.model.Document;
 import dev.shoal.engine.model.NamespacePath;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,6 +47,53 @@ final class Workload {
 
   static String tenantOf(String key) {
     return (key.hashCode() & 1) == 0 ? "tenant-a" : "tenant-b";
+  }
+
+  /**
+   * Adds a round of {@code inserts} new keys, {@code updates} of live keys and {@code deletes}
+   * (tombstones) of other live keys, shuffled: every key appears at most once in a round. Produced
+   * only once the previous round is applied, no write can then hold two records of one key, so none
+   * is folded and the WAL record count must equal the number of records exactly.
+   */
+  Workload addRound(int inserts, int updates, int deletes) {
+    if (updates + deletes > live.size()) {
+      throw new IllegalArgumentException(
+          "Cannot update or delete "
+              + (updates + deletes)
+              + " keys: only "
+              + live.size()
+              + " are live");
+    }
+    List<String> pool = new ArrayList<>(live);
+    Collections.shuffle(pool, random);
+    List<String[]> round = new ArrayList<>();
+    for (int i = 0; i < updates; i++) {
+      round.add(new String[] {"u", pool.get(i)});
+    }
+    for (int i = updates; i < updates + deletes; i++) {
+      round.add(new String[] {"d", pool.get(i)});
+    }
+    for (int i = 0; i < inserts; i++) {
+      round.add(new String[] {"i", keyPrefix + nextKey++});
+    }
+    Collections.shuffle(round, random);
+    for (String[] op : round) {
+      switch (op[0]) {
+        case "u" -> put(op[1]);
+        case "d" -> delete(op[1]);
+        default -> {
+          live.add(op[1]);
+          put(op[1]);
+        }
+      }
+    }
+    return this;
+  }
+
+  private void delete(String key) {
+    live.remove(key);
+    ops.add(new Op(key, tenantOf(key), null));
+    expected.computeIfAbsent(tenantOf(key), t -> new TreeMap<>()).remove(key);
   }
 
   /** Adds {@code n} records: with {@code mixed}, about 15% updates and 10% tombstones. */

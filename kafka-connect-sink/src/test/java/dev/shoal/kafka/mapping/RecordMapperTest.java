@@ -1,5 +1,6 @@
 package dev.shoal.kafka.mapping;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -203,6 +204,62 @@ class RecordMapperTest {
     assertThatThrownBy(() -> mapper().map(record("a", "{\"vector\":[1e400]}")))
         .isInstanceOf(RejectedRecordException.class)
         .hasMessageContaining("malformed JSON");
+  }
+
+  @Test
+  void readsJsonVectorsAsFloat32OfTheParsedDoubles() {
+    StringBuilder json = new StringBuilder("{\"vector\":[");
+    float[] want = new float[1000]; // longer than the reader's first scratch buffer
+    for (int i = 0; i < want.length; i++) {
+      double d = Math.sin(i) * 1e-3 + i / 7.0;
+      want[i] = (float) d;
+      json.append(i == 0 ? "" : ",").append(d);
+    }
+    json.append("]}");
+    assertThat(upserted(mapper().map(record("a", json.toString()))).vector()).isEqualTo(want);
+    assertThat(upserted(mapper().map(record("b", "{\"vector\":[0.1,3]}".getBytes(UTF_8)))).vector())
+        .containsExactly(0.1f, 3f);
+  }
+
+  @Test
+  void rejectsJsonVectorsBeyondFloat32OrWithNonNumbersNamingTheElement() {
+    assertThatThrownBy(() -> mapper().map(record("a", "{\"vector\":[1, 1e39, 2]}")))
+        .isInstanceOf(RejectedRecordException.class)
+        .hasMessageContaining("vector field 'vector' has a non-finite value at position 1: 1.0E39");
+    assertThatThrownBy(() -> mapper().map(record("a", "{\"vector\":[1, \"x\", 2]}")))
+        .isInstanceOf(RejectedRecordException.class)
+        .hasMessageContaining("vector field 'vector' has a String at position 1");
+    assertThatThrownBy(() -> mapper().map(record("a", "{\"vector\":[]}")))
+        .isInstanceOf(RejectedRecordException.class)
+        .hasMessageContaining("vector field 'vector' is an empty array");
+  }
+
+  @Test
+  void readsOnlyTheVectorFieldAsFloat32AndNestedFieldsOnlyForDebezium() {
+    Document plain =
+        upserted(mapper().map(record("a", "{\"vector\":[1],\"meta\":{\"vector\":[0.1]}}")));
+    assertThat(plain.attrs()).containsEntry("meta.vector", List.of(0.1)); // a double, as written
+    Document cdc =
+        upserted(
+            mapper("shoal.cdc.format", "debezium")
+                .map(record("a", "{\"op\":\"c\",\"after\":{\"vector\":[0.1, 2]}}")));
+    assertThat(cdc.vector()).containsExactly(0.1f, 2f);
+  }
+
+  @Test
+  void parsesEachExpandedNamespaceOnceAndStillRejectsInvalidOnesEveryTime() {
+    RecordMapper m = mapper("shoal.namespace", "acme/${key}/docs");
+    NamespacePath first = namespace(m.map(record("a", doc())));
+    assertThat(namespace(m.map(record("a", doc())))).isSameAs(first);
+    for (int i = 0; i < 20_000; i++) { // more than the cache holds
+      assertThat(namespace(m.map(record("k" + i, doc()))))
+          .isEqualTo(NamespacePath.of("acme", "k" + i, "docs"));
+    }
+    for (int i = 0; i < 2; i++) {
+      assertThatThrownBy(() -> m.map(record("bad/key", doc())))
+          .isInstanceOf(RejectedRecordException.class)
+          .hasMessageContaining("gives an invalid namespace");
+    }
   }
 
   @Test

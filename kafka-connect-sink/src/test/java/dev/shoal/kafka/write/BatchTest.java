@@ -1,14 +1,17 @@
 package dev.shoal.kafka.write;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shoal.engine.WriteRequest;
 import dev.shoal.engine.model.Document;
 import dev.shoal.engine.model.DocumentPatch;
 import dev.shoal.kafka.mapping.SinkOperation;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
 
@@ -87,5 +90,62 @@ class BatchTest {
     assertThat(b.bytes()).isLessThan(big);
     assertThat(b.entries()).hasSize(2);
     assertThat(List.copyOf(b.entries()).get(1).offset()).isEqualTo(2);
+  }
+
+  @Test
+  void mergingConsecutiveBatchesEqualsOneBatchOfAllTheirRecords() {
+    long seed = System.nanoTime();
+    Random random = new Random(seed);
+    for (int round = 0; round < 200; round++) {
+      int n = 1 + random.nextInt(40);
+      List<SinkOperation> ops = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        String id = "id" + random.nextInt(6);
+        int kind = random.nextInt(3);
+        ops.add(
+            kind == 0
+                ? upsert(id, "v", (long) i, "k" + random.nextInt(3), (long) i)
+                : kind == 1
+                    ? patch(id, "k" + random.nextInt(3), random.nextBoolean() ? null : (long) i)
+                    : delete(id));
+      }
+      Batch whole = new Batch(0, false);
+      List<Batch> parts = new ArrayList<>();
+      Batch part = null;
+      for (int i = 0; i < n; i++) {
+        if (part == null || random.nextInt(4) == 0) {
+          part = new Batch(0, false);
+          parts.add(part);
+        }
+        SinkRecord r = new SinkRecord("t", 0, null, ops.get(i).id(), null, null, i);
+        whole.add(r, i, ops.get(i));
+        part.add(r, i, ops.get(i));
+      }
+      Batch merged = Batch.merge(parts);
+      String context = "seed " + seed + ", round " + round + ", ops " + ops;
+      assertThat(merged.toRequest("w", 3)).as(context).isEqualTo(whole.toRequest("w", 3));
+      assertThat(merged.bytes()).as(context).isEqualTo(whole.bytes());
+      assertThat(merged.documents()).as(context).isEqualTo(whole.documents());
+      assertThat(merged.recordCount()).as(context).isEqualTo(n);
+      assertThat(merged.firstOffset()).as(context).isZero();
+      assertThat(merged.lastOffset()).as(context).isEqualTo(n - 1);
+      assertThat(merged.deletes()).as(context).isEqualTo(whole.deletes());
+    }
+  }
+
+  @Test
+  void refusesToMergeBatchesThatKeepEntriesWithOnesThatDoNot() {
+    assertThatThrownBy(() -> Batch.merge(List.of(new Batch(0, true), new Batch(0, false))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Cannot merge batches that keep entries with ones that do not");
+  }
+
+  @Test
+  void mergedBatchesKeepEveryEntryInOrder() {
+    Batch a = batch(upsert("a"), upsert("b"));
+    Batch b = batch(delete("a"));
+    Batch merged = Batch.merge(List.of(a, b));
+    assertThat(merged.entries()).extracting(e -> e.operation().id()).containsExactly("a", "b", "a");
+    assertThat(merged.keepsEntries()).isTrue();
   }
 }
