@@ -52,12 +52,14 @@ import org.junit.jupiter.api.Test;
  *     -Dit.test=SinkThroughputBenchmark -Dfailsafe.failIfNoSpecifiedTests=false \
  *     [-Dshoal.bench.records=100000] [-Dshoal.bench.partitions=4] [-Dshoal.bench.store=file|s3]
  *     [-Dshoal.bench.format=json|jsonconverter|base64] [-Dshoal.bench.compaction=true|false]
+ *     [-Dshoal.bench.set.<connector key>=<value> ...]
  * </pre>
  *
  * The results are printed and written to {@code target/benchmark/sink-throughput.txt}.
  */
 class SinkThroughputBenchmark {
   static final int DIM = 128;
+  private static final String OVERRIDE_PREFIX = "shoal.bench.set.";
 
   @Test
   void measureSinkThroughputAgainstRawConsumption() throws Exception {
@@ -152,6 +154,7 @@ class SinkThroughputBenchmark {
       }
       c.put("shoal.namespace", "bench/sink/docs");
       c.put("shoal.compaction.enabled", System.getProperty("shoal.bench.compaction", "true"));
+      c.putAll(connectorOverrides());
       NamespacePath ns = NamespacePath.parse("bench/sink/docs");
       Map<TopicPartition, Long> last = lastOffsets(connect, topic, partitions);
 
@@ -204,7 +207,7 @@ class SinkThroughputBenchmark {
           String.format(
               Locale.ROOT,
               "Shoal Kafka Connect sink throughput (%d records of %d dims as %s, %.1f MB, %d"
-                  + " partitions, %s store, compaction %s, %d cores)%n"
+                  + " partitions, %s store, compaction %s, %d cores, settings %s)%n"
                   + "  raw consumer  : %,10.0f records/s overall, %,10.0f records/s after the first"
                   + " poll (%.2f s)%n"
                   + "  counting sink: %,10.0f records/s overall, %,10.0f records/s after the first"
@@ -225,6 +228,7 @@ class SinkThroughputBenchmark {
               storeKind,
               System.getProperty("shoal.bench.compaction", "true").equals("true") ? "on" : "off",
               Runtime.getRuntime().availableProcessors(),
+              connectorOverrides().isEmpty() ? "default" : connectorOverrides(),
               rawRate,
               rawSteady,
               seconds(rawEnd - rawStart),
@@ -262,6 +266,17 @@ class SinkThroughputBenchmark {
         s3.close();
       }
     }
+  }
+
+  /** Connector settings given as {@code -Dshoal.bench.set.<key>=<value>}, to try other values. */
+  private static Map<String, String> connectorOverrides() {
+    Map<String, String> overrides = new java.util.TreeMap<>();
+    for (String name : System.getProperties().stringPropertyNames()) {
+      if (name.startsWith(OVERRIDE_PREFIX)) {
+        overrides.put(name.substring(OVERRIDE_PREFIX.length()), System.getProperty(name));
+      }
+    }
+    return overrides;
   }
 
   private static String valueConverter(String format) {
