@@ -28,8 +28,9 @@ import java.util.regex.Pattern;
  *       attribute matches if any element does; missing or other types never match.
  *   <li>{@code Contains}: an array attribute has the element (a scalar attribute equals it); {@code
  *       ContainsAny}: it has any of a list.
- *   <li>{@code Glob}/{@code IGlob}: string glob ({@code *}, {@code ?}, {@code [abc]}), IGlob
- *       ignoring case; an array matches if any element does.
+ *   <li>{@code Glob}/{@code IGlob}: the whole string matches a glob ({@code *}, {@code ?}, sets
+ *       such as {@code [a-c]} and {@code [!abc]}, {@code \} escapes; see {@link
+ *       Values#globToRegex}), IGlob ignoring case; an array matches if any element does.
  * </ul>
  *
  * All implementations are immutable and thread-safe.
@@ -330,31 +331,35 @@ public sealed interface Filter {
       return Double.compare(a.doubleValue(), b.doubleValue());
     }
 
-    /** Translates a glob into an anchored regular expression. */
+    /**
+     * Translates a glob into an anchored regular expression over the whole string: {@code *} any
+     * run of characters (also empty), {@code ?} one character (code point), {@code [abc]} one of a
+     * set, with ranges ({@code [a-z]}) and negation ({@code [!abc]} or {@code [^abc]}); a {@code ]}
+     * first in a set is a member, a {@code [} without a closing {@code ]} is itself, and {@code \}
+     * makes the next character literal. Every other character, regex syntax included, stands for
+     * itself. Never throws: every pattern is a valid glob.
+     */
     public static Pattern globToRegex(String glob, boolean ignoreCase) {
       StringBuilder re = new StringBuilder();
-      for (int i = 0; i < glob.length(); i++) {
-        char c = glob.charAt(i);
-        switch (c) {
-          case '*' -> re.append(".*");
-          case '?' -> re.append('.');
-          case '[' -> {
-            int close = glob.indexOf(']', i + 1);
-            if (close < 0) {
-              re.append("\\[");
-            } else {
-              String cls = glob.substring(i + 1, close);
-              re.append('[');
-              if (cls.startsWith("!") || cls.startsWith("^")) {
-                re.append('^');
-                cls = cls.substring(1);
-              }
-              re.append(cls.replace("\\", "\\\\").replace("[", "\\["));
-              re.append(']');
-              i = close;
-            }
+      int[] cps = glob.codePoints().toArray();
+      for (int i = 0; i < cps.length; i++) {
+        int c = cps[i];
+        if (c == '*') {
+          re.append(".*");
+        } else if (c == '?') {
+          re.append('.');
+        } else if (c == '\\' && i + 1 < cps.length) {
+          literal(re, cps[++i]);
+        } else if (c == '[') {
+          int end = classEnd(cps, i);
+          if (end < 0) {
+            literal(re, c);
+          } else {
+            appendClass(re, cps, i + 1, end);
+            i = end;
           }
-          default -> re.append(Pattern.quote(String.valueOf(c)));
+        } else {
+          literal(re, c);
         }
       }
       int flags = Pattern.DOTALL;
@@ -362,6 +367,73 @@ public sealed interface Filter {
         flags |= Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
       }
       return Pattern.compile(re.toString(), flags);
+    }
+
+    /** The index of the {@code ]} closing the set opened at {@code open}, or -1. */
+    private static int classEnd(int[] cps, int open) {
+      int i = open + 1;
+      if (i < cps.length && (cps[i] == '!' || cps[i] == '^')) {
+        i++;
+      }
+      if (i < cps.length && cps[i] == ']') {
+        i++; // a member, not the end
+      }
+      for (; i < cps.length; i++) {
+        if (cps[i] == '\\') {
+          i++;
+        } else if (cps[i] == ']') {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    /** Appends the set between {@code from} (after the {@code [}) and {@code end} (its ]). */
+    private static void appendClass(StringBuilder re, int[] cps, int from, int end) {
+      boolean negated = cps[from] == '!' || cps[from] == '^';
+      int i = negated ? from + 1 : from;
+      StringBuilder members = new StringBuilder();
+      boolean first = true;
+      while (i < end) {
+        int lo = cps[i];
+        if (lo == '\\' && i + 1 < end) {
+          lo = cps[++i];
+        } else if (lo == ']' && !first) {
+          break;
+        }
+        first = false;
+        i++;
+        if (i + 1 < end && cps[i] == '-') {
+          int hi = cps[i + 1];
+          int next = i + 2;
+          if (hi == '\\' && next < end) {
+            hi = cps[next++];
+          }
+          if (lo <= hi) { // a reversed range matches nothing
+            members.append(hex(lo)).append('-').append(hex(hi));
+          }
+          i = next;
+        } else {
+          members.append(hex(lo));
+        }
+      }
+      if (members.length() == 0) {
+        re.append(negated ? "." : "(?!)");
+      } else {
+        re.append(negated ? "[^" : "[").append(members).append(']');
+      }
+    }
+
+    private static void literal(StringBuilder re, int c) {
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+        re.appendCodePoint(c);
+      } else {
+        re.append(hex(c));
+      }
+    }
+
+    private static String hex(int c) {
+      return "\\x{" + Integer.toHexString(c) + "}";
     }
   }
 }

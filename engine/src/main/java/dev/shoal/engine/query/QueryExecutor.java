@@ -22,12 +22,14 @@ import dev.shoal.engine.namespace.NamespaceSnapshot.SegmentView;
 import dev.shoal.engine.namespace.TailView;
 import dev.shoal.engine.segment.Segment;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -60,7 +62,10 @@ public final class QueryExecutor {
     final Map<Object, Map<Segment, Bits>> segmentBits = new HashMap<>();
     final Map<Object, Bits> tailBits = new HashMap<>();
     TextAnalyzer analyzer;
-    int segmentsSearched;
+    // Hybrid sub-queries search the same segments: each segment, and the tail, counts once.
+    final Set<Segment> searched = Collections.newSetFromMap(new IdentityHashMap<>());
+    final Map<Segment, Long> exhaustive = new IdentityHashMap<>();
+    boolean tailScanned;
 
     Run(NamespaceSnapshot snapshot) {
       this.snapshot = snapshot;
@@ -77,6 +82,23 @@ public final class QueryExecutor {
     Bits tailAllowed(Filter filter) {
       return tailBits.computeIfAbsent(
           filter == null ? Match.ALL : filter, f -> SegmentFilter.bits(tail.docs(), filter));
+    }
+
+    void searched(Segment s) {
+      searched.add(s);
+    }
+
+    /** Documents of a segment scored without its index (the sub-query that scanned most wins). */
+    void exhaustive(Segment s, long docs) {
+      exhaustive.merge(s, docs, Math::max);
+    }
+
+    long exhaustiveDocs() {
+      long n = tailScanned ? tail.size() : 0;
+      for (long d : exhaustive.values()) {
+        n += d;
+      }
+      return n;
     }
 
     TextAnalyzer analyzer() {
@@ -123,7 +145,8 @@ public final class QueryExecutor {
     double ms = (System.nanoTime() - startNanos) / 1e6;
     return new QueryResult(
         rows,
-        new QueryPerformance(snapshot.version(), run.segmentsSearched, run.tail.size(), cache, ms));
+        new QueryPerformance(
+            snapshot.version(), run.searched.size(), run.exhaustiveDocs(), cache, ms));
   }
 
   private List<Hit> rank(Run run, RankBy rankBy, Filter filter, int topK) {
@@ -174,16 +197,20 @@ public final class QueryExecutor {
       if (entries.cardinality() == 0) {
         continue;
       }
-      run.segmentsSearched++;
+      run.searched(s);
       Bits vectors = new VectorBits(s, entries);
       VectorSearchResult r =
           v.exact() ? ann.exactSearch(v.vector(), k, vectors) : ann.search(v.vector(), k, vectors);
+      if (r.stats().exact()) {
+        run.exhaustive(s, r.stats().vectorsScoredExactly());
+      }
       for (int i = 0; i < r.size(); i++) {
         int ord = s.entryOfVector(r.ordinal(i));
         hits.add(new Hit(s.id(ord), r.score(i), s, ord, null));
       }
     }
     TailView tail = run.tail;
+    run.tailScanned |= tail.size() > 0;
     Bits allowed = run.tailAllowed(filter);
     VectorScorer scorer = new VectorScorer(run.manifest.distanceMetric(), v.vector());
     for (int i = 0; i < tail.size(); i++) {
@@ -229,9 +256,10 @@ public final class QueryExecutor {
       if (allowed.cardinality() == 0) {
         continue;
       }
-      run.segmentsSearched++;
+      run.searched(s);
       addHits(hits, s, index.search(q.vector(), k, allowed));
     }
+    run.tailScanned |= run.tail.size() > 0;
     TopHits tail =
         SparseIndexReader.searchExhaustive(
             run.tail.sparse(), q.vector(), k, run.tailAllowed(filter));
@@ -287,7 +315,7 @@ public final class QueryExecutor {
       if (allowed.cardinality() == 0) {
         continue;
       }
-      run.segmentsSearched++;
+      run.searched(s);
       TopHits found =
           parts.size() == 1
               ? parts.get(0).terms().search(parts.get(0).query(), k, allowed)
@@ -295,6 +323,7 @@ public final class QueryExecutor {
       addHits(hits, s, found);
     }
     if (run.tail.size() > 0) {
+      run.tailScanned = true;
       List<MemoryTextIndex> tailFields = new ArrayList<>();
       List<Bm25Query> tailQueries = new ArrayList<>();
       for (String field : fields) {
@@ -357,7 +386,9 @@ public final class QueryExecutor {
       if (allowed.cardinality() == 0) {
         continue;
       }
-      run.segmentsSearched++;
+      run.searched(s);
+      // Ordering reads the attribute of every allowed document: no index narrows it.
+      run.exhaustive(s, allowed.cardinality());
       Object[] column = byId ? null : s.column(attr);
       for (int ord = 0; ord < s.size(); ord++) {
         if (allowed.get(ord)) {
@@ -366,6 +397,7 @@ public final class QueryExecutor {
         }
       }
     }
+    run.tailScanned |= run.tail.size() > 0;
     Bits allowed = run.tailAllowed(filter);
     for (int i = 0; i < run.tail.size(); i++) {
       if (allowed.get(i)) {

@@ -68,6 +68,63 @@ class FilterTest {
     assertThat(m("[\"title\",\"Glob\",\"Kafka.Sinks\"]", doc)).isFalse();
   }
 
+  private static boolean glob(String pattern, String value) {
+    return Filter.Values.globToRegex(pattern, false).matcher(value).matches();
+  }
+
+  @Test
+  void globSyntax() {
+    // * and ?: any run (also empty, also across lines), exactly one code point.
+    assertThat(glob("*", "")).isTrue();
+    assertThat(glob("a*z", "a\nbz")).isTrue();
+    assertThat(glob("a?c", "abc")).isTrue();
+    assertThat(glob("a?c", "ac")).isFalse();
+    assertThat(glob("a?c", "a\uD83D\uDE00c")).isTrue(); // one emoji, two chars
+    assertThat(glob("a*", "ba")).isFalse(); // anchored at both ends
+    // Sets: members, ranges, negation with ! or ^, ] first is a member, - last is a member.
+    assertThat(glob("[abc]x", "bx")).isTrue();
+    assertThat(glob("[a-c]", "d")).isFalse();
+    assertThat(glob("[a-cx-z]", "y")).isTrue();
+    assertThat(glob("[!a-c]", "d")).isTrue();
+    assertThat(glob("[^a-c]", "b")).isFalse();
+    assertThat(glob("[]a]", "]")).isTrue();
+    assertThat(glob("[!]a]", "]")).isFalse();
+    assertThat(glob("[a-]", "-")).isTrue();
+    assertThat(glob("[z-a]", "m")).isFalse(); // a reversed range matches nothing
+    assertThat(glob("[\u00e9-\u00ea]", "\u00ea")).isTrue();
+    // An unclosed [ is itself; regex syntax is literal, inside and outside sets.
+    assertThat(glob("a[b", "a[b")).isTrue();
+    assertThat(glob("a.c", "abc")).isFalse();
+    assertThat(glob("(a|b)+$", "(a|b)+$")).isTrue();
+    assertThat(glob("[a&&b]", "&")).isTrue();
+    assertThat(glob("[\\d]", "7")).isFalse();
+    assertThat(glob("\\Qa\\E", "QaE")).isTrue(); // escapes, not regex quoting
+    // Backslash escapes the next character; a trailing one is itself.
+    assertThat(glob("a\\*", "a*")).isTrue();
+    assertThat(glob("a\\*", "ab")).isFalse();
+    assertThat(glob("\\?\\[x]", "?[x]")).isTrue();
+    assertThat(glob("a\\\\b", "a\\b")).isTrue();
+    assertThat(glob("a\\", "a\\")).isTrue();
+    assertThat(glob("[\\]]", "]")).isTrue();
+  }
+
+  @Test
+  void globOperators() {
+    Document d =
+        Document.of(
+            "x", Map.of("name", "\u00c9cole Kafka", "tags", List.of("red", "blue"), "n", 5));
+    assertThat(m("[\"name\",\"Glob\",\"\u00c9cole *\"]", d)).isTrue();
+    assertThat(m("[\"name\",\"Glob\",\"\u00e9cole *\"]", d)).isFalse();
+    assertThat(m("[\"name\",\"IGlob\",\"\u00e9COLE k?FKA\"]", d)).isTrue();
+    assertThat(m("[\"name\",\"IGlob\",\"[\u00e9]*\"]", d)).isTrue();
+    assertThat(m("[\"tags\",\"Glob\",\"bl*\"]", d)).isTrue(); // any element
+    assertThat(m("[\"tags\",\"Glob\",\"gr*\"]", d)).isFalse();
+    assertThat(m("[\"n\",\"Glob\",\"5\"]", d)).isFalse(); // not a string
+    assertThat(m("[\"missing\",\"Glob\",\"*\"]", d)).isFalse();
+    assertThat(m("[\"id\",\"Glob\",\"?\"]", d)).isTrue();
+    assertThat(m("[\"Not\",[\"missing\",\"Glob\",\"*\"]]", d)).isTrue();
+  }
+
   @Test
   void combinators() {
     assertThat(m("[\"And\",[[\"lang\",\"Eq\",\"en\"],[\"year\",\"Gte\",2020]]]", doc)).isTrue();

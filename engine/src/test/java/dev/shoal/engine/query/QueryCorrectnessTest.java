@@ -469,6 +469,72 @@ class QueryCorrectnessTest {
     assertThat(byId).extracting(QueryRow::id).containsExactlyElementsOf(model.keySet());
   }
 
+  /**
+   * {@code segments_searched} counts distinct segments, {@code exhaustive_docs} the documents
+   * scored one by one (the tail, exact vector scoring, attribute ordering), each once per query.
+   */
+  @Test
+  void performanceCountsDistinctSegmentsAndDocumentsScannedExhaustively() {
+    NamespacePath ns = NamespacePath.of("acme", "correct", "performance");
+    int[] batches = {200, 200, 50};
+    int next = 0;
+    for (int b = 0; b < batches.length; b++) {
+      List<Document> docs = new ArrayList<>();
+      for (int i = 0; i < batches[b]; i++, next++) {
+        float[] v = {random.nextFloat(), random.nextFloat(), random.nextFloat()};
+        docs.add(
+            new Document(
+                String.format("p%04d", next),
+                v,
+                null,
+                Map.of("body", next % 2 == 0 ? "even kafka" : "odd kafka"),
+                Map.of("n", next % 10)));
+      }
+      engine.write(ns, WriteRequest.upsert(docs));
+      if (b < 2) {
+        engine.compact(ns, true);
+      }
+    }
+    int segments = engine.getNamespace(ns).segments();
+    assertThat(segments).isPositive();
+    RankBy knn = new RankBy.Vector(new float[] {0.5f, 0.5f, 0.5f}, true);
+    RankBy text = new RankBy.Text("body", "even");
+    QueryPerformance exact =
+        engine.query(ns, QueryRequest.builder().rankBy(knn).build()).performance();
+    assertThat(exact.segmentsSearched()).isEqualTo(segments);
+    assertThat(exact.exhaustiveDocs()).isEqualTo(450);
+    QueryPerformance bm25 =
+        engine.query(ns, QueryRequest.builder().rankBy(text).build()).performance();
+    assertThat(bm25.segmentsSearched()).isEqualTo(segments);
+    assertThat(bm25.exhaustiveDocs()).as("only the tail").isEqualTo(50);
+    QueryPerformance hybrid =
+        engine
+            .query(
+                ns,
+                QueryRequest.builder()
+                    .queries(
+                        List.of(
+                            new QueryRequest.SubQuery(knn, null, 10),
+                            new QueryRequest.SubQuery(text, null, 10),
+                            new QueryRequest.SubQuery(knn, null, 5)))
+                    .build())
+            .performance();
+    assertThat(hybrid.segmentsSearched()).as("each segment once").isEqualTo(segments);
+    assertThat(hybrid.exhaustiveDocs()).as("each document once").isEqualTo(450);
+    QueryPerformance ordered =
+        engine
+            .query(
+                ns,
+                QueryRequest.builder()
+                    .rankBy(new RankBy.Attribute("n", false))
+                    .filter(Filter.Compare.of("n", Filter.Op.Lt, 3))
+                    .build())
+            .performance();
+    assertThat(ordered.segmentsSearched()).isEqualTo(segments);
+    // n < 3 passes 3 in 10 of the 400 segment documents; the whole tail is read.
+    assertThat(ordered.exhaustiveDocs()).isEqualTo(120 + 50);
+  }
+
   @Test
   void tailUpdatesAndDeletesShadowSegments() {
     NamespacePath ns = NamespacePath.of("acme", "correct", "shadow");

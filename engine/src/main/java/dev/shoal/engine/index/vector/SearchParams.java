@@ -4,12 +4,14 @@ package dev.shoal.engine.index.vector;
  * Per-query knobs of {@link IvfIndex#search}. Zero (or -1 for {@code exactThreshold}) means
  * automatic, which is what queries should normally use.
  *
- * @param nprobe clusters to probe when nothing is filtered out; filtered searches probe more, in
- *     proportion to the fraction filtered out. 0 picks a default from the cluster count.
+ * @param nprobe clusters to probe when nothing is filtered out; filtered searches probe on until
+ *     they have seen about as many allowed candidates as these clusters hold (and at least 2k). 0
+ *     picks a default from the cluster count.
  * @param rerankDepth how many of the best code estimates are re-scored with full-precision vectors;
  *     0 picks a default from k. Ignored by indexes without codes.
  * @param exactThreshold when at most this many ordinals are allowed, search them exactly instead of
- *     probing clusters; -1 decides from the expected scan cost, 0 never falls back.
+ *     probing clusters; -1 decides from the expected scan cost (and also falls back when the filter
+ *     is correlated with the clusters), 0 never falls back.
  */
 public record SearchParams(int nprobe, int rerankDepth, int exactThreshold) {
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.shoal.engine.index.Bits;
 import dev.shoal.engine.index.RangeReader;
 import dev.shoal.engine.model.DistanceMetric;
+import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Random;
@@ -70,6 +71,76 @@ class IvfRecallTest {
       assertThat(b.scores()).containsExactly(a.scores());
       assertThat(b.stats().readRounds()).isEqualTo(1);
       assertThat(a.stats().readRounds()).isZero();
+    }
+  }
+
+  /**
+   * Filters correlated with the clusters: the matches are the members of clusters chosen by their
+   * rank in the query's probe order, so that the clusters probed first hold none or few. By default
+   * such a search must find the true neighbours (probing on, or falling back to exact search);
+   * without the exact fallback it must still probe on until it returns k hits.
+   */
+  @ParameterizedTest
+  @EnumSource(DistanceMetric.class)
+  void filtersCorrelatedWithClustersKeepRecallAndReturnKHits(DistanceMetric metric) {
+    boolean dot = metric == DistanceMetric.DOT;
+    float[] data = DATA.get(metric);
+    IvfIndex loaded = INDEXES.get(metric);
+    IvfIndex opened = IvfIndex.open(RangeReader.of(BYTES.get(metric)), "opened-" + metric);
+    float[] queries =
+        VectorTestData.clustered(N + QUERIES, DIM, 200, 0.6, dot, SEED + metric.ordinal());
+    int clusters = loaded.clusters();
+    String[] kinds = {
+      "all but the 20 clusters probed first",
+      "half of all but the 20 clusters probed first",
+      "the clusters probed 40th to 79th",
+      "the 2 clusters probed last"
+    };
+    SearchParams[] settings = {SearchParams.DEFAULT, SearchParams.DEFAULT.withExactThreshold(0)};
+    for (int kind = 0; kind < kinds.length; kind++) {
+      for (SearchParams params : settings) {
+        for (IvfIndex index : new IvfIndex[] {loaded, opened}) {
+          Random r = new Random(SEED + kind);
+          double total = 0;
+          for (int i = 0; i < QUERIES; i++) {
+            float[] q = VectorTestData.vector(queries, N + i, DIM);
+            int[] order = loaded.probeOrder(q);
+            BitSet set = new BitSet(N);
+            for (int rank = 0; rank < clusters; rank++) {
+              boolean pass =
+                  switch (kind) {
+                    case 0, 1 -> rank >= 20;
+                    case 2 -> rank >= 40 && rank < 80;
+                    default -> rank >= clusters - 2;
+                  };
+              if (pass) {
+                for (int ord : loaded.members(order[rank])) {
+                  if (kind != 1 || r.nextBoolean()) {
+                    set.set(ord);
+                  }
+                }
+              }
+            }
+            Bits allowed = new VectorTestData.TestBits(set, N);
+            int[] expected = VectorTestData.bruteForce(metric, data, q, K, allowed);
+            VectorSearchResult got = index.search(q, K, allowed, params);
+            String what =
+                String.format(
+                    "%s, filter %s, %s, %s index, query %d, seed %d",
+                    metric, kinds[kind], params, index.isLoaded() ? "loaded" : "open", i, SEED);
+            assertThat(got.size()).as(what).isEqualTo(Math.min(K, set.cardinality()));
+            for (int j = 0; j < got.size(); j++) {
+              assertThat(allowed.get(got.ordinal(j))).as(what).isTrue();
+            }
+            total += VectorTestData.recall(expected, got.ordinals());
+          }
+          if (params.equals(SearchParams.DEFAULT)) {
+            assertThat(total / QUERIES)
+                .as("recall@10 of %s, filter %s, %s", metric, kinds[kind], params)
+                .isGreaterThanOrEqualTo(0.95);
+          }
+        }
+      }
     }
   }
 
