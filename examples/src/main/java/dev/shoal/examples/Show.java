@@ -32,7 +32,7 @@ public final class Show {
     }
     out.printf(
         Locale.ROOT,
-        "  (%d segment(s) searched, %d WAL documents scanned, cache %s, %.1f ms)%n",
+        "  (%d segment(s) searched, %d documents scored exhaustively, cache %s, %.1f ms)%n",
         result.performance().segmentsSearched(),
         result.performance().exhaustiveDocs(),
         result.performance().cache(),

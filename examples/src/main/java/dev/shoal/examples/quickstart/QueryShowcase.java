@@ -110,7 +110,7 @@ final class QueryShowcase {
     JsonNode perf = result.path("performance");
     out.printf(
         Locale.ROOT,
-        "    (manifest version %d, %d segment(s) searched, %d WAL documents scanned, %.1f ms in"
+        "    (manifest version %d, %d segment(s) searched, %d documents scored exhaustively, %.1f ms in"
             + " the server)%n",
         perf.path("manifest_version").asLong(),
         perf.path("segments_searched").asLong(),
