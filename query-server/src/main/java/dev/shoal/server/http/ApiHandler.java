@@ -135,6 +135,7 @@ public final class ApiHandler extends Handler.Abstract {
       key = authenticate(request, match.route());
       exchange = new Exchange(request, match, key, maxBodyBytes);
       authorize(exchange);
+      exchange.checkQuery();
       Reply reply = match.route().action().handle(exchange);
       status = reply.status();
       send(response, out, reply);

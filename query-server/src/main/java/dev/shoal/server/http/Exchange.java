@@ -61,10 +61,15 @@ public final class Exchange {
    * encodings are 400s.
    */
   public String query(String name) {
+    checkQuery();
+    return query.get(name);
+  }
+
+  /** Parses the query string now, so a route that reads no parameter still rejects unknown ones. */
+  void checkQuery() {
     if (query == null) {
       query = parseQuery(request.getHttpURI().getQuery(), route());
     }
-    return query.get(name);
   }
 
   static Map<String, String> parseQuery(String raw, Route route) {
