@@ -296,6 +296,10 @@ public final class ShoalApi {
   private Reply unpin(Exchange x) throws IOException {
     NamespacePath ns = x.namespace();
     noBody(x);
+    // The engine's unpin is a no-op for a missing namespace; the API answers 404 as pin does.
+    if (!engine.namespaceExists(ns)) {
+      throw new dev.shoal.engine.NamespaceNotFoundException(ns.toString());
+    }
     engine.unpin(ns);
     return Reply.empty(204);
   }
