@@ -211,7 +211,8 @@ public final class ApiHandler extends Handler.Abstract {
     }
   }
 
-  private static String requestId(Request request) {
+  /** The client's {@code X-Request-Id} if it is sane, else a new one. */
+  static String requestId(Request request) {
     String given = request.getHeaders().get(REQUEST_ID_HEADER);
     if (given != null && REQUEST_ID.matcher(given).matches()) {
       return given;
