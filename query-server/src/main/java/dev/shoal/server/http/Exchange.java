@@ -1,6 +1,7 @@
 package dev.shoal.server.http;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.shoal.engine.json.DocumentJson;
 import dev.shoal.engine.model.NamespacePath;
 import dev.shoal.server.auth.ApiKey;
@@ -139,6 +140,8 @@ public final class Exchange {
   public JsonParser json() throws IOException {
     JsonParser p = DocumentJson.FACTORY.createParser(body());
     p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    // A query vector is hundreds of numbers: the faster exact parser pays off.
+    p.enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER.mappedFeature());
     // The request's stream belongs to Jetty: closing it early would fail the connection.
     p.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
     return p;
