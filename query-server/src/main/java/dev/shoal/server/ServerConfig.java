@@ -41,8 +41,9 @@ public record ServerConfig(
       Pattern.compile("(\\d+)\\s*([kmgt]?)(i?b)?", Pattern.CASE_INSENSITIVE);
 
   /**
-   * Parses flags ({@code --name value}, {@code --name=value}; switches alone mean true) over
-   * environment variables over defaults.
+   * Parses flags ({@code --name value}, {@code --name=value}; a switch alone means true, and takes
+   * a following {@code true} or {@code false} as its value) over environment variables over
+   * defaults.
    *
    * @throws IllegalArgumentException naming the flag or variable at fault
    */
@@ -53,7 +54,7 @@ public record ServerConfig(
       String v = env.get(o.env());
       if (v != null && !v.isEmpty()) {
         values.put(o, v);
-        source.put(o, o.env());
+        source.put(o, o.env() + " (--" + o.flag + ")");
       } else if (o.defaultValue != null) {
         values.put(o, o.defaultValue);
         source.put(o, "the default of --" + o.flag);
@@ -74,7 +75,13 @@ public record ServerConfig(
       if (eq >= 0) {
         value = arg.substring(eq + 1);
       } else if (o.isSwitch()) {
-        value = "true";
+        // A switch alone means true. The server takes no positional arguments, so a following
+        // word that is not a flag is the switch's value (true or false, checked below).
+        if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+          value = args[++i];
+        } else {
+          value = "true";
+        }
       } else if (i + 1 < args.length) {
         value = args[++i];
       } else {
@@ -169,11 +176,14 @@ public record ServerConfig(
     boolean bool(Option o) {
       String v = string(o);
       if (v == null) {
+        if (values.get(o) != null) {
+          throw bad(o, values.get(o), "expected true or false");
+        }
         return false;
       }
       return switch (v.toLowerCase(Locale.ROOT)) {
-        case "true", "1", "yes" -> true;
-        case "false", "0", "no" -> false;
+        case "true" -> true;
+        case "false" -> false;
         default -> throw bad(o, v, "expected true or false");
       };
     }

@@ -66,4 +66,79 @@ class OpenApiTest {
     assertThat(described).isEqualTo(implemented);
     assertThat(problems).isEmpty();
   }
+
+  /**
+   * 413 and 429 are listed exactly on the routes that answer them: every route is called over HTTP
+   * with a body over the limit, then with the query limit taken.
+   */
+  @Test
+  void lists413And429ExactlyWhereTheServerAnswersThem() throws Exception {
+    JsonNode paths = Http.JSON.readTree(ShoalApi.openApiDocument()).get("paths");
+    List<String> problems = new ArrayList<>();
+    try (TestServer server = new TestServer(b -> b.maxBodyBytes(1024).maxConcurrentQueries(1))) {
+      Http http = server.http();
+      List<Route> routes = new ShoalApi(server.engine, new Metrics(), new QueryLimiter(1)).routes();
+      byte[] big = ("{" + " ".repeat(2048) + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      for (Route r : routes) {
+        Http.Res res = http.send(r.method(), path(r), big, "application/json");
+        check(problems, paths, r, "413", res.status() == 413, res);
+      }
+      var limiter = server.server.queryLimiter();
+      assertThat(limiter.tryAcquire()).isTrue();
+      try {
+        for (Route r : routes) {
+          Http.Res res = http.send(r.method(), path(r), smallBody(r));
+          check(problems, paths, r, "429", res.status() == 429, res);
+        }
+      } finally {
+        limiter.release();
+      }
+    }
+    assertThat(problems).isEmpty();
+  }
+
+  private static void check(
+      List<String> problems, JsonNode paths, Route r, String status, boolean answered, Object res) {
+    boolean listed =
+        paths
+            .path(r.template())
+            .path(r.method().toLowerCase(Locale.ROOT))
+            .path("responses")
+            .has(status);
+    if (listed != answered) {
+      problems.add(
+          r.method()
+              + " "
+              + r.template()
+              + (listed ? " lists " : " does not list ")
+              + status
+              + " but answered "
+              + res);
+    }
+  }
+
+  private static String path(Route r) {
+    return r.template()
+        .replace("{org}", "acme")
+        .replace("{project}", "spec")
+        .replace("{ns}", "docs")
+        .replace("{id}", "a");
+  }
+
+  private static String smallBody(Route r) {
+    String t = r.template();
+    if (r.method().equals("GET") || r.method().equals("DELETE") || t.endsWith("/warm")) {
+      return null;
+    }
+    if (t.endsWith("/documents")) {
+      return "{\"upserts\":[{\"id\":\"a\",\"vector\":[1,0]}]}";
+    }
+    if (t.endsWith("/branch") || t.endsWith("/copy")) {
+      return "{\"target\":\"t\"}";
+    }
+    if (r.method().equals("PATCH")) {
+      return "{\"labels\":{}}";
+    }
+    return r.method().equals("PUT") ? null : "{}";
+  }
 }

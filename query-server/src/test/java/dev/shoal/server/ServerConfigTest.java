@@ -139,6 +139,42 @@ class ServerConfigTest {
   }
 
   @Test
+  void switchesTakeAnOptionalTrueOrFalse() {
+    assertThat(ServerConfig.parse(new String[] {"--insecure"}, Map.of()).insecure()).isTrue();
+    assertThat(ServerConfig.parse(new String[] {"--insecure", "true"}, Map.of()).insecure())
+        .isTrue();
+    assertThat(ServerConfig.parse(new String[] {"--insecure", "FALSE"}, Map.of()).insecure())
+        .isFalse();
+    assertThat(ServerConfig.parse(new String[] {"--insecure=false"}, Map.of()).insecure())
+        .isFalse();
+    // A flag wins over the variable, also when it says false.
+    ServerConfig c =
+        ServerConfig.parse(
+            new String[] {"--s3-path-style", "false", "--port", "9"},
+            Map.of("SHOAL_S3_PATH_STYLE", "true", "SHOAL_INSECURE", "True"));
+    assertThat(c.s3PathStyle()).isFalse();
+    assertThat(c.insecure()).isTrue();
+    assertThat(c.port()).isEqualTo(9);
+    assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--insecure", "yes"}, Map.of()))
+        .hasMessageContaining("\"yes\" from --insecure")
+        .hasMessageContaining("expected true or false");
+  }
+
+  @Test
+  void rejectsOtherBooleanValuesNamingTheFlag() {
+    assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--insecure=1"}, Map.of()))
+        .hasMessageContaining("\"1\" from --insecure")
+        .hasMessageContaining("expected true or false");
+    assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--insecure="}, Map.of()))
+        .hasMessageContaining("from --insecure")
+        .hasMessageContaining("expected true or false");
+    assertThatThrownBy(
+            () -> ServerConfig.parse(new String[0], Map.of("SHOAL_S3_PATH_STYLE", "yes")))
+        .hasMessageContaining("\"yes\" from SHOAL_S3_PATH_STYLE (--s3-path-style)")
+        .hasMessageContaining("expected true or false");
+  }
+
+  @Test
   void parsesByteSizes() {
     assertThat(ServerConfig.parseBytes("1048576")).isEqualTo(1 << 20);
     assertThat(ServerConfig.parseBytes("64k")).isEqualTo(64 << 10);

@@ -207,6 +207,8 @@ class ServerEndpointsTest {
     assertThat(bad).startsWith("HTTP/1.1 400");
     assertThat(bad).contains("application/json").contains("\"code\":\"invalid_request\"");
     assertThat(bad).doesNotContain("<html");
+    assertThat(bad).contains("\"request_id\":\"").containsIgnoringCase("X-Request-Id: ");
+    assertThat(bad).contains("\"message\":\"Cannot handle the request: ");
 
     String huge =
         raw(
@@ -215,7 +217,31 @@ class ServerEndpointsTest {
                 + "\r\nConnection: close\r\n\r\n");
     assertThat(huge).startsWith("HTTP/1.1 431");
     assertThat(huge).doesNotContain("<html");
+    assertThat(huge).contains("\"code\":\"too_large\"").contains("\"request_id\":\"");
     assertThat(http.get("/health").status()).isEqualTo(200);
+  }
+
+  @Test
+  void aBodyCutShortIsA400InTheErrorShape() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", server.server.port())) {
+      s.setSoTimeout(5000);
+      OutputStream out = s.getOutputStream();
+      out.write(
+          ("POST /v1/namespaces/acme/cut/docs/documents HTTP/1.1\r\nHost: x\r\n"
+                  + "Content-Type: application/json\r\nContent-Length: 100\r\n"
+                  + "X-Request-Id: cut-1\r\n\r\n{\"upserts\":[")
+              .getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      s.shutdownOutput();
+      String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertThat(answer).startsWith("HTTP/1.1 400");
+      assertThat(answer)
+          .contains("\"code\":\"invalid_request\"")
+          .contains("\"request_id\":\"cut-1\"")
+          .contains("Cannot read the request body")
+          .doesNotContain("Exception");
+    }
+    assertThat(http.get("/v1/namespaces/acme/cut").json().get("namespaces").size()).isZero();
   }
 
   private static String raw(String request) throws Exception {

@@ -51,13 +51,16 @@ public final class ShoalApi {
   private final Metrics metrics;
   private final QueryLimiter queries;
   private final byte[] openApi;
+  private final ServedNamespaces served;
 
   public ShoalApi(Engine engine, Metrics metrics, QueryLimiter queries) {
     this.engine = requireNonNull(engine, "engine is null");
     this.metrics = requireNonNull(metrics, "metrics is null");
     this.queries = requireNonNull(queries, "queries is null");
     this.openApi = openApiDocument();
+    this.served = new ServedNamespaces(engine);
     metrics.addSource(new EngineMetrics(engine, queries));
+    metrics.addSource(served);
   }
 
   /** The OpenAPI 3 description served at {@code /openapi.json}. */
@@ -171,7 +174,10 @@ public final class ShoalApi {
   }
 
   private Reply get(Exchange x) {
-    return info(200, engine.getNamespace(x.namespace()));
+    NamespacePath ns = x.namespace();
+    NamespaceInfo info = engine.getNamespace(ns);
+    served.touched(ns);
+    return info(200, info);
   }
 
   private Reply updateLabels(Exchange x) throws IOException {
@@ -184,7 +190,9 @@ public final class ShoalApi {
   }
 
   private Reply delete(Exchange x) {
-    engine.deleteNamespace(x.namespace());
+    NamespacePath ns = x.namespace();
+    engine.deleteNamespace(ns);
+    served.deleted(ns);
     return Reply.empty(204);
   }
 
@@ -195,6 +203,7 @@ public final class ShoalApi {
       request = RequestJson.readWrite(p, engine.config().maxBatchDocs());
     }
     WriteResult result = engine.write(ns, request);
+    served.touched(ns);
     return Reply.json(200, g -> ResponseJson.writeRecord(g, result));
   }
 
@@ -230,6 +239,7 @@ public final class ShoalApi {
     } finally {
       queries.release();
     }
+    served.touched(ns);
     return Reply.json(200, g -> ResponseJson.writeQueryResult(g, result));
   }
 
@@ -264,6 +274,7 @@ public final class ShoalApi {
       force = RequestJson.readFlag(p, "force");
     }
     CompactionReport report = engine.compact(ns, force);
+    served.touched(ns);
     return Reply.json(200, g -> ResponseJson.writeRecord(g, report));
   }
 
@@ -285,6 +296,10 @@ public final class ShoalApi {
   private Reply unpin(Exchange x) throws IOException {
     NamespacePath ns = x.namespace();
     noBody(x);
+    // The engine's unpin is a no-op for a missing namespace; the API answers 404 as pin does.
+    if (!engine.namespaceExists(ns)) {
+      throw new dev.shoal.engine.NamespaceNotFoundException(ns.toString());
+    }
     engine.unpin(ns);
     return Reply.empty(204);
   }

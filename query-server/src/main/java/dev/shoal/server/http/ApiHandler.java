@@ -135,6 +135,7 @@ public final class ApiHandler extends Handler.Abstract {
       key = authenticate(request, match.route());
       exchange = new Exchange(request, match, key, maxBodyBytes);
       authorize(exchange);
+      exchange.checkQuery();
       Reply reply = match.route().action().handle(exchange);
       status = reply.status();
       send(response, out, reply);
@@ -210,12 +211,15 @@ public final class ApiHandler extends Handler.Abstract {
     }
   }
 
-  private static String requestId(Request request) {
+  /** The client's {@code X-Request-Id} if it is sane, else a new one. */
+  static String requestId(Request request) {
     String given = request.getHeaders().get(REQUEST_ID_HEADER);
     if (given != null && REQUEST_ID.matcher(given).matches()) {
       return given;
     }
-    return String.format("%016x", ThreadLocalRandom.current().nextLong());
+    // 16 hex digits, zero-padded; String.format costs more than the rest of this method.
+    String hex = Long.toHexString(ThreadLocalRandom.current().nextLong());
+    return hex.length() == 16 ? hex : "0".repeat(16 - hex.length()) + hex;
   }
 
   private ApiKey authenticate(Request request, Route route) {

@@ -61,7 +61,12 @@ public record ErrorReply(
     if (t instanceof IOException e) {
       // The client stopped sending, or the connection broke while reading the body.
       return new ErrorReply(
-          400, "invalid_request", "Cannot read the request body: " + e, Map.of(), false);
+          400,
+          "invalid_request",
+          "Cannot read the request body: the connection broke or ended before the body was complete"
+              + (e.getMessage() == null ? "" : " (" + Router.printable(e.getMessage()) + ")"),
+          Map.of(),
+          false);
     }
     return new ErrorReply(
         500,

@@ -1,6 +1,7 @@
 package dev.shoal.server.http;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.shoal.engine.json.DocumentJson;
 import dev.shoal.engine.model.NamespacePath;
 import dev.shoal.server.auth.ApiKey;
@@ -61,10 +62,15 @@ public final class Exchange {
    * encodings are 400s.
    */
   public String query(String name) {
+    checkQuery();
+    return query.get(name);
+  }
+
+  /** Parses the query string now, so a route that reads no parameter still rejects unknown ones. */
+  void checkQuery() {
     if (query == null) {
       query = parseQuery(request.getHttpURI().getQuery(), route());
     }
-    return query.get(name);
   }
 
   static Map<String, String> parseQuery(String raw, Route route) {
@@ -134,6 +140,8 @@ public final class Exchange {
   public JsonParser json() throws IOException {
     JsonParser p = DocumentJson.FACTORY.createParser(body());
     p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    // A query vector is hundreds of numbers: the faster exact parser pays off.
+    p.enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER.mappedFeature());
     // The request's stream belongs to Jetty: closing it early would fail the connection.
     p.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
     return p;

@@ -23,15 +23,29 @@ final class JsonErrorHandler extends ErrorHandler {
       Throwable cause,
       Callback callback)
       throws IOException {
-    byte[] body = body(code, message);
+    // Jetty answers before ApiHandler runs, so the request id is given here.
+    String requestId = ApiHandler.requestId(request);
+    byte[] body = body(code, message, requestId);
+    response.getHeaders().put(ApiHandler.REQUEST_ID_HEADER, requestId);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, Reply.JSON);
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
     response.write(true, ByteBuffer.wrap(body), callback);
   }
 
-  private static byte[] body(int status, String message) {
+  private static byte[] body(int status, String message, String requestId) {
     String reason = message == null || message.isBlank() ? HttpStatus.getMessage(status) : message;
     return ErrorReply.json(
-        ErrorReply.codeForStatus(status), "Cannot handle the request: " + reason, null);
+        ErrorReply.codeForStatus(status),
+        "Cannot handle the request: " + reason + hint(status),
+        requestId);
+  }
+
+  private static String hint(int status) {
+    return switch (status) {
+      case 400 -> " (check the request line, its percent-escapes and the headers)";
+      case 413, 431 -> " (the request headers are larger than 16 KiB)";
+      case 414 -> " (the URI is longer than the server accepts)";
+      default -> "";
+    };
   }
 }

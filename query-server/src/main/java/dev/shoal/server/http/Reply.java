@@ -2,6 +2,7 @@ package dev.shoal.server.http;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import dev.shoal.engine.json.DocumentJson;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -42,6 +43,8 @@ public final class Reply {
         JSON,
         out -> {
           try (JsonGenerator g = DocumentJson.FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+            // Scores and vectors are most of a query answer: the faster exact writer pays off.
+            g.enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER.mappedFeature());
             json.write(g);
           }
         });

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <pre>
  * mvn -B -pl query-server -am -Pbench -DskipTests -Dspotless.check.skip=true verify \
- *     -Dbench.args="--docs 100000 --dim 64 --seconds 10 --rounds 2 --clients 1,8,32"
+ *     -Dbench.args="--docs 100000 --dim 128 --seconds 10 --rounds 2 --clients 1,8,32"
  * </pre>
  *
  * <p>Clients, server and engine share the machine; the client is a minimal keep-alive HTTP/1.1
@@ -46,7 +46,7 @@ public final class ServerBenchmark {
       a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
     }
     int docs = Integer.parseInt(a.getOrDefault("docs", "100000"));
-    int dim = Integer.parseInt(a.getOrDefault("dim", "64"));
+    int dim = Integer.parseInt(a.getOrDefault("dim", "128"));
     int seconds = Integer.parseInt(a.getOrDefault("seconds", "10"));
     int warmup = Integer.parseInt(a.getOrDefault("warmup", "3"));
     int rounds = Integer.parseInt(a.getOrDefault("rounds", "2"));
