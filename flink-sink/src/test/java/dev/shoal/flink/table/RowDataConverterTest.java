@@ -56,14 +56,14 @@ class RowDataConverterTest {
                   new GenericArrayData(new Float[] {1f, 2f}),
                   s("hello"),
                   7,
-                  new GenericArrayData(new Object[] {s("x"), null})));
+                  new GenericArrayData(new Object[] {s("x"), s("y")})));
       assertThat(write).isInstanceOf(ShoalWrite.Upsert.class);
       Document d = ((ShoalWrite.Upsert) write).document();
       assertThat(d.id()).isEqualTo("a");
       assertThat(d.vector()).containsExactly(1f, 2f);
       assertThat(d.text()).isEqualTo(Map.of("body", "hello"));
       assertThat(d.attrs()).containsEntry("n", 7L);
-      assertThat((List<?>) d.attrs().get("tags")).containsExactly("x", null);
+      assertThat(d.attrs().get("tags")).isEqualTo(List.of("x", "y"));
     }
   }
 
@@ -129,6 +129,23 @@ class RowDataConverterTest {
         .hasMessageContaining("embedding")
         .hasMessageContaining("doc-9")
         .hasMessageContaining("position 1");
+  }
+
+  @Test
+  void aNullElementInAnAttributeArrayIsRejectedNamingTheId() {
+    assertThatThrownBy(
+            () ->
+                floats.convert(
+                    row(
+                        RowKind.INSERT,
+                        s("doc-3"),
+                        null,
+                        null,
+                        null,
+                        new GenericArrayData(new Object[] {s("x"), null}))))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("doc-3")
+        .hasMessageContaining("tags");
   }
 
   @Test
