@@ -80,6 +80,41 @@ class ShoalSinkFailoverIT {
     verify(guarantee);
   }
 
+  /**
+   * Fifty ids, each upserted hundreds of times across many checkpoints, and a failure in between:
+   * the replay re-applies upserts (at-least-once) or re-commits nothing (exactly-once), and each id
+   * ends with its last value either way.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = DeliveryGuarantee.class,
+      names = {"AT_LEAST_ONCE", "EXACTLY_ONCE"})
+  void repeatedKeysEndInTheirLastValueAfterAFailure(DeliveryGuarantee guarantee) throws Exception {
+    StreamExecutionEnvironment env = env();
+    DataStream<Changes.Event> events =
+        Jobs.source(env, ShoalSinkFailoverIT::repeated, EVENTS, 5_000)
+            .map(new FailOnceAfterCheckpoint())
+            .setParallelism(1);
+    Jobs.sink(events, sink(guarantee, new StoreUri(uri, S3Settings.NONE)));
+    env.execute("repeated keys " + guarantee);
+
+    assertThat(FailOnceAfterCheckpoint.FAILED).isTrue();
+    List<Changes.Event> all = new ArrayList<>();
+    for (long i = 0; i < EVENTS; i++) {
+      all.add(repeated(i));
+    }
+    Map<String, NamespaceContents.Doc> expected = Changes.expected(all);
+    assertThat(expected).hasSize(50);
+    try (Engine engine =
+        Engine.builder().store(new StoreUri(uri, S3Settings.NONE).open()).build()) {
+      assertThat(NamespaceContents.read(engine, NS)).isEqualTo(expected);
+    }
+  }
+
+  private static Changes.Event repeated(long i) {
+    return new Changes.Event(i, "upsert", "doc-" + (i % 50), i);
+  }
+
   @ParameterizedTest
   @EnumSource(CrashingStoreFactory.When.class)
   void exactlyOnceRecoversFromACrashInsideTheCommit(CrashingStoreFactory.When when)

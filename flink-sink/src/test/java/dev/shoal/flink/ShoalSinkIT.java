@@ -95,6 +95,29 @@ class ShoalSinkIT {
   }
 
   @Test
+  void aJobFailsOnAWrongDimensionWithAMessageNamingTheRecord() {
+    StreamExecutionEnvironment env = env(2, "none");
+    Jobs.sink(
+        Jobs.source(env, Changes::distinct, 2_000, 20_000),
+        ShoalSink.<Changes.Event>builder()
+            .storeUri(store.toUri().toString())
+            .namespace("acme/search/dims")
+            .converter(ShoalSinkIT::threeDimensionsAt900)
+            .build());
+
+    assertThatThrownBy(() -> env.execute("wrong dimension"))
+        .hasStackTraceContaining("Cannot write record #")
+        .hasStackTraceContaining("document \"doc-900\" has a 3-dimensional vector")
+        .hasStackTraceContaining("Event[index=900");
+  }
+
+  private static ShoalWrite threeDimensionsAt900(Changes.Event e) {
+    return e.index() == 900
+        ? ShoalWrite.upsert(new Document(e.id(), new float[] {1, 2, 3}, null, null, null))
+        : Changes.toWrite(e);
+  }
+
+  @Test
   void aJobSkipsInvalidRecordsWhenConfigured() throws Exception {
     String uri = store.toUri().toString();
     StreamExecutionEnvironment env = env(2, "none");

@@ -80,9 +80,61 @@ class ShoalSinkRescaleIT {
       long walRecords = engine.getNamespace(NS).walRecords();
       if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
         assertThat(walRecords).as("WAL records: each event applied once").isEqualTo(EVENTS);
+        assertWriterPositions(engine, before, after, id(checkpoint));
       } else {
         assertThat(walRecords).isGreaterThanOrEqualTo(EVENTS);
       }
+    }
+    assertNoOrphansAfterRepair(uri, Changes.expected(events), guarantee);
+  }
+
+  /**
+   * Positions are {@code base + checkpoint id} per writer id {@code flink/<uid>/<subtask>}: the
+   * subtasks of the restored job committed checkpoints after the restored one, and subtasks that
+   * only existed before a downscale keep what the restored checkpoint committed for them.
+   */
+  private static void assertWriterPositions(
+      Engine engine, int before, int after, long restoredCheckpoint) {
+    for (int s = 0; s < Math.max(before, after); s++) {
+      var position = engine.writerPosition(NS, "flink/rescale/" + s);
+      assertThat(position).as("position of subtask %d", s).isPresent();
+      if (s < after) {
+        assertThat(position.getAsLong())
+            .as("subtask %d committed after the restored checkpoint %d", s, restoredCheckpoint)
+            .isGreaterThan(restoredCheckpoint);
+      } else {
+        assertThat(position.getAsLong())
+            .as("subtask %d, gone after the restore, stops at checkpoint %d", s, restoredCheckpoint)
+            .isBetween(1L, restoredCheckpoint);
+      }
+    }
+    assertThat(engine.writerPosition(NS, "flink/rescale/" + Math.max(before, after))).isEmpty();
+    assertThat(engine.writerPosition(NS, "flink/other-uid/0")).isEmpty();
+  }
+
+  /**
+   * The cancelled run leaves staged objects of its last, never completed checkpoint at most; a
+   * repair sweep reclaims them without touching committed data, and after it nothing is left to
+   * sweep.
+   */
+  private static void assertNoOrphansAfterRepair(
+      String uri, java.util.Map<String, ?> expected, DeliveryGuarantee guarantee) throws Exception {
+    Thread.sleep(1_100); // past the sweep grace period below
+    try (Engine engine =
+        Engine.builder()
+            .store(new StoreUri(uri, S3Settings.NONE).open())
+            .config(
+                dev.shoal.engine.EngineConfig.defaults().toBuilder()
+                    .sweepGracePeriod(Duration.ofSeconds(1))
+                    .build())
+            .build()) {
+      long walBefore = engine.getNamespace(NS).walRecords();
+      engine.repair(NS.org(), NS.project(), true);
+      assertThat(engine.repair(NS.org(), NS.project(), true).sweptObjects())
+          .as("objects left to sweep after a repair")
+          .isZero();
+      assertThat(NamespaceContents.read(engine, NS)).isEqualTo(expected);
+      assertThat(engine.getNamespace(NS).walRecords()).isEqualTo(walBefore);
     }
   }
 

@@ -75,20 +75,58 @@ public final class DocumentCodec {
       writeSparse(out, sparse);
     }
     out.writeVarInt(text.size());
-    for (Map.Entry<String, String> e : text.entrySet()) {
-      out.writeString(e.getKey());
-      if (e.getValue() == null) {
-        out.writeByte(0);
-      } else {
-        out.writeByte(1);
-        out.writeString(e.getValue());
+    // Most documents have no text or no attributes: skip creating an iterator for those.
+    if (!text.isEmpty()) {
+      for (Map.Entry<String, String> e : text.entrySet()) {
+        out.writeString(e.getKey());
+        if (e.getValue() == null) {
+          out.writeByte(0);
+        } else {
+          out.writeByte(1);
+          out.writeString(e.getValue());
+        }
       }
     }
     out.writeVarInt(attrs.size());
-    for (Map.Entry<String, Object> e : attrs.entrySet()) {
-      out.writeString(e.getKey());
-      writeValue(out, e.getValue());
+    if (!attrs.isEmpty()) {
+      for (Map.Entry<String, Object> e : attrs.entrySet()) {
+        out.writeString(e.getKey());
+        writeValue(out, e.getValue());
+      }
     }
+  }
+
+  /**
+   * About the encoded size of a document or patch body, for presizing buffers; never below the real
+   * size for ASCII ids, names and strings and scalar attributes, may be below it otherwise.
+   */
+  public static long estimateBody(
+      String id,
+      float[] vector,
+      SparseVector sparse,
+      Map<String, String> text,
+      Map<String, ?> attrs) {
+    long n = 8 + 3L * id.length();
+    if (vector != null) {
+      n += 5 + 4L * vector.length;
+    }
+    if (sparse != null) {
+      n += 5 + 9L * sparse.size();
+    }
+    n += 5 + estimateMap(text) + 5 + estimateMap(attrs);
+    return n;
+  }
+
+  private static long estimateMap(Map<String, ?> map) {
+    if (map.isEmpty()) {
+      return 0;
+    }
+    long n = 0;
+    for (Map.Entry<String, ?> e : map.entrySet()) {
+      Object v = e.getValue();
+      n += 6 + e.getKey().length() + (v instanceof String s ? 5 + s.length() : 16);
+    }
+    return n;
   }
 
   public static void writeSparse(ByteWriter out, SparseVector sparse) {

@@ -36,7 +36,8 @@ public record WalBatch(List<WalRecord> records) {
 
   /** Encodes the batch; the result is what gets stored. */
   public byte[] encode() {
-    ByteWriter out = new ByteWriter(256 + records.size() * 64);
+    // Presized from an estimate: growing a multi-megabyte buffer copies it several times.
+    ByteWriter out = new ByteWriter((int) Math.min(Integer.MAX_VALUE - 64, estimateSize()));
     out.writeInt(MAGIC);
     out.writeByte(FORMAT_VERSION);
     out.writeVarInt(records.size());
@@ -54,6 +55,22 @@ public record WalBatch(List<WalRecord> records) {
     }
     Checksums.writeFooter(out);
     return out.toByteArray();
+  }
+
+  private long estimateSize() {
+    long n = 64;
+    for (WalRecord r : records) {
+      if (r instanceof WalRecord.Upsert u) {
+        var d = u.document();
+        n += 1 + DocumentCodec.estimateBody(d.id(), d.vector(), d.sparse(), d.text(), d.attrs());
+      } else if (r instanceof WalRecord.Patch p) {
+        var d = p.patch();
+        n += 1 + DocumentCodec.estimateBody(d.id(), d.vector(), d.sparse(), d.text(), d.attrs());
+      } else {
+        n += 6 + 3L * r.id().length();
+      }
+    }
+    return n;
   }
 
   /**

@@ -111,7 +111,9 @@ final class RowDataConverter implements ShoalConverter<RowData> {
 
   private String id(RowData row) {
     if (row.isNullAt(idIndex)) {
-      throw new InvalidRequestException("the id column " + names[idIndex] + " is NULL");
+      // The writer adds the row's text to the message; the kind tells which change it was.
+      throw new InvalidRequestException(
+          "the id column " + names[idIndex] + " is NULL in a " + row.getRowKind() + " row");
     }
     LogicalType type = types[idIndex];
     if (isString(type)) {
@@ -141,10 +143,10 @@ final class RowDataConverter implements ShoalConverter<RowData> {
       }
       switch (roles[i]) {
         case VECTOR:
-          vector = floats(row.getArray(i), ((ArrayType) types[i]).getElementType(), names[i]);
+          vector = floats(row.getArray(i), ((ArrayType) types[i]).getElementType(), names[i], id);
           break;
         case SPARSE:
-          sparse = sparse(row, i);
+          sparse = sparse(row, i, id);
           break;
         case TEXT:
           text.put(names[i], row.getString(i).toString());
@@ -156,7 +158,7 @@ final class RowDataConverter implements ShoalConverter<RowData> {
     return new Document(id, vector, sparse, text, attrs);
   }
 
-  private SparseVector sparse(RowData row, int i) {
+  private SparseVector sparse(RowData row, int i, String id) {
     if (types[i] instanceof MapType) {
       MapData map = row.getMap(i);
       ArrayData keys = map.keyArray();
@@ -165,32 +167,33 @@ final class RowDataConverter implements ShoalConverter<RowData> {
         indices[k] = keys.getInt(k);
       }
       return SparseVector.of(
-          indices, floats(map.valueArray(), ((MapType) types[i]).getValueType(), names[i]));
+          indices, floats(map.valueArray(), ((MapType) types[i]).getValueType(), names[i], id));
     }
     RowData pair = row.getRow(i, 2);
     if (pair.isNullAt(0) || pair.isNullAt(1)) {
       throw new InvalidRequestException(
-          "the sparse column " + names[i] + " has NULL indices or values");
+          "the sparse column " + names[i] + " of id " + id + " has NULL indices or values");
     }
     ArrayData indexArray = pair.getArray(0);
     int[] indices = new int[indexArray.size()];
     for (int k = 0; k < indices.length; k++) {
       if (indexArray.isNullAt(k)) {
-        throw new InvalidRequestException("the sparse column " + names[i] + " has a NULL index");
+        throw new InvalidRequestException(
+            "the sparse column " + names[i] + " of id " + id + " has a NULL index");
       }
       indices[k] = indexArray.getInt(k);
     }
     LogicalType values = ((ArrayType) ((RowType) types[i]).getTypeAt(1)).getElementType();
-    return SparseVector.of(indices, floats(pair.getArray(1), values, names[i]));
+    return SparseVector.of(indices, floats(pair.getArray(1), values, names[i], id));
   }
 
-  private static float[] floats(ArrayData array, LogicalType element, String column) {
+  private static float[] floats(ArrayData array, LogicalType element, String column, String id) {
     boolean doubles = element.getTypeRoot() == LogicalTypeRoot.DOUBLE;
     float[] out = new float[array.size()];
     for (int k = 0; k < out.length; k++) {
       if (array.isNullAt(k)) {
         throw new InvalidRequestException(
-            "the vector column " + column + " has a NULL element at position " + k);
+            "the column " + column + " of id " + id + " has a NULL element at position " + k);
       }
       out[k] = doubles ? (float) array.getDouble(k) : array.getFloat(k);
     }

@@ -38,11 +38,25 @@ final class ChangeBuffer {
 
   private static final Delete DELETE = new Delete();
 
-  private final Map<String, Change> changes = new HashMap<>();
-  private final List<String> order = new ArrayList<>();
+  /** Buffers are presized for a full batch, up to this many ids (a selector may open many). */
+  private static final int MAX_PRESIZE = 1 << 14;
+
+  private final Map<String, Change> changes;
+  private final List<String> order;
   private int records;
   private long bytes;
   private long firstAddedNanos;
+
+  ChangeBuffer() {
+    this(16);
+  }
+
+  /** A buffer sized for about {@code expectedIds} ids, so a full batch does not rehash. */
+  ChangeBuffer(int expectedIds) {
+    int n = Math.max(1, Math.min(expectedIds, MAX_PRESIZE));
+    this.changes = new HashMap<>((int) (n / 0.75f) + 1);
+    this.order = new ArrayList<>(n);
+  }
 
   /** Adds a change; returns whether it replaced or extended a pending change of the same id. */
   boolean add(ShoalWrite write, long nowNanos) {
@@ -50,13 +64,17 @@ final class ChangeBuffer {
       firstAddedNanos = nowNanos;
     }
     String id = write.id();
-    Change before = changes.get(id);
+    Change before;
     Change after;
+    // Upserts and deletes replace whatever was pending: one map lookup (put) per record.
     if (write instanceof ShoalWrite.Upsert u) {
       after = new Upsert(u.document());
+      before = changes.put(id, after);
     } else if (write instanceof ShoalWrite.Delete) {
       after = DELETE;
+      before = changes.put(id, after);
     } else {
+      before = changes.get(id);
       DocumentPatch patch = ((ShoalWrite.Patch) write).patch();
       if (before instanceof Upsert u) {
         after = new Upsert(patch.applyTo(u.document()));
@@ -69,10 +87,10 @@ final class ChangeBuffer {
       } else {
         after = new Patches(List.of(patch));
       }
+      changes.put(id, after);
     }
     records += count(after) - (before == null ? 0 : count(before));
     bytes += estimateBytes(write);
-    changes.put(id, after);
     if (before == null) {
       order.add(id);
     }

@@ -63,10 +63,11 @@ import org.slf4j.LoggerFactory;
  * <h2>Threads</h2>
  *
  * Everything here runs on the task thread except the store calls, which run on the writer's I/O
- * threads ({@code shoal-flink-io-<subtask>-N}); at most one batch per namespace is in flight, so
- * batches of a namespace are applied in order. The task thread learns about finished batches from a
- * queue and waits for a namespace's previous batch before sending its next one, which bounds memory
- * and back-pressures the job when the store is slower than the stream.
+ * threads ({@code shoal-sink-<uid>-<subtask>-io-N}, stopped by {@link #close}); at most one batch
+ * per namespace is in flight, so batches of a namespace are applied in order. The task thread
+ * learns about finished batches from a queue and waits for a namespace's previous batch before
+ * sending its next one, which bounds memory and back-pressures the job when the store is slower
+ * than the stream.
  */
 public final class ShoalSinkWriter<T>
     implements StatefulSinkWriter<T, ShoalWriterState>, CommittingSinkWriter<T, ShoalCommittable> {
@@ -92,6 +93,9 @@ public final class ShoalSinkWriter<T>
 
   /** How long the last batch took to stage or write (the standard {@code currentSendTime}). */
   private volatile long lastSendMillis;
+
+  /** The channel of the previous record (channels are never removed). */
+  private Channel lastChannel;
 
   private long lastCheckpointId;
   private long lastEmittedCheckpoint = -1;
@@ -122,7 +126,15 @@ public final class ShoalSinkWriter<T>
         Executors.newFixedThreadPool(
             2,
             r -> {
-              Thread t = new Thread(r, "shoal-flink-io-" + subtask + "-" + n.incrementAndGet());
+              Thread t =
+                  new Thread(
+                      r,
+                      "shoal-sink-"
+                          + settings.sinkUid()
+                          + "-"
+                          + subtask
+                          + "-io-"
+                          + n.incrementAndGet());
               t.setDaemon(true);
               return t;
             });
@@ -210,9 +222,14 @@ public final class ShoalSinkWriter<T>
   }
 
   private Channel channel(NamespacePath ns) throws InterruptedException {
+    // Most streams write one namespace, or runs of records to the same one: skip the map then.
+    Channel last = lastChannel;
+    if (last != null && (last.ns == ns || last.ns.equals(ns))) {
+      return last;
+    }
     Channel channel = channels.get(ns);
     if (channel == null) {
-      channel = new Channel(ns);
+      channel = new Channel(ns, settings.batchMaxDocs());
       channel.dimension =
           retrier.call(
               "read the vector dimension of " + ns,
@@ -237,6 +254,7 @@ public final class ShoalSinkWriter<T>
       }
       channels.put(ns, channel);
     }
+    lastChannel = channel;
     return channel;
   }
 
@@ -250,7 +268,7 @@ public final class ShoalSinkWriter<T>
     await(channel);
     WriteRequest request = channel.buffer.toRequest();
     long bytes = channel.buffer.bytes();
-    channel.buffer = new ChangeBuffer();
+    channel.buffer = new ChangeBuffer(settings.batchMaxDocs());
     int records = request.explicitRecords();
     NamespacePath ns = channel.ns;
     CompletableFuture<Object> future = new CompletableFuture<>();
@@ -484,7 +502,7 @@ public final class ShoalSinkWriter<T>
   /** One namespace's buffer, batch in flight and staged batches. Task thread only. */
   private static final class Channel {
     final NamespacePath ns;
-    ChangeBuffer buffer = new ChangeBuffer();
+    ChangeBuffer buffer;
     volatile CompletableFuture<Object> inflight;
     int inflightRecords;
     long inflightBytes;
@@ -495,8 +513,9 @@ public final class ShoalSinkWriter<T>
     long firstAddedMillis;
     boolean touched;
 
-    Channel(NamespacePath ns) {
+    Channel(NamespacePath ns, int batchMaxDocs) {
       this.ns = ns;
+      this.buffer = new ChangeBuffer(batchMaxDocs);
     }
 
     /** Null if the change fits the namespace's dimension, else why not. */

@@ -20,14 +20,18 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  * Throughput of 128-dimensional documents through the Shoal sink, relative to the same job with a
  * discarding sink, in one JVM and one run (see the module README for the command).
  *
- * <p>Arguments (all optional): documents (default 400000), store URI (default {@code file://} in a
- * new temporary folder; {@code memory://bench} leaves storage out), parallelism (default 2),
- * checkpoint interval in ms (default 1000). Each job runs three times, interleaved, and the best
- * round of each counts.
+ * <p>Arguments (all optional): documents (default 400000), store URI (default: both {@code
+ * memory://bench}, which leaves storage out, and {@code file://} in a new temporary folder, one
+ * after the other), parallelism (default 2), checkpoint interval in ms (default 1000), rounds
+ * (default 5). The jobs run interleaved, round after round, and the best round of each counts.
+ *
+ * <p>The file store syncs every object it writes, so its numbers are bounded by the disk: the run
+ * measures the disk's write-and-fsync rate and the bytes the sink stored per document and prints
+ * the bound they give.
  */
 public final class SinkThroughputBenchmark {
   private static final int DIM = 128;
-  private static final int ROUNDS = 3;
+  private static final int BATCH_MAX_DOCS = 10_000;
 
   /** A generated document: an id and its embedding. */
   public record Doc(String id, float[] vector) {}
@@ -36,75 +40,167 @@ public final class SinkThroughputBenchmark {
 
   public static void main(String[] args) throws Exception {
     long docs = args.length > 0 ? Long.parseLong(args[0]) : 400_000;
-    String store =
-        args.length > 1
-            ? args[1]
-            : java.nio.file.Files.createTempDirectory("shoal-bench").toUri().toString();
+    java.util.List<String> stores = new java.util.ArrayList<>();
+    if (args.length > 1 && !args[1].isEmpty()) {
+      stores.add(args[1]);
+    } else {
+      stores.add("memory://bench");
+      stores.add(java.nio.file.Files.createTempDirectory("shoal-bench").toUri().toString());
+    }
     int parallelism = args.length > 2 ? Integer.parseInt(args[2]) : 2;
     long checkpointMs = args.length > 3 ? Long.parseLong(args[3]) : 1000;
+    int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 5;
 
     System.out.printf(
         Locale.ROOT,
-        "%,d documents of %d dimensions, parallelism %d, checkpoints every %d ms, store %s%n",
+        "settings: %,d documents of %d dimensions (float32), parallelism %d, checkpoints every %d"
+            + " ms, batchMaxDocs %,d, batchMaxBytes %,d, upserts only, compaction off, %d rounds"
+            + " (best counts); modes exactly-once and at-least-once; JVM %s, max heap %,d MiB, %d"
+            + " cores%n",
         docs,
         DIM,
         parallelism,
         checkpointMs,
-        store);
+        BATCH_MAX_DOCS,
+        dev.shoal.flink.ShoalSinkBuilder.DEFAULT_BATCH_MAX_BYTES,
+        rounds,
+        System.getProperty("java.version"),
+        Runtime.getRuntime().maxMemory() >> 20,
+        Runtime.getRuntime().availableProcessors());
     run("warm-up (discarding)", docs / 4, parallelism, checkpointMs, new DiscardingSink<>());
-    // The machine may be shared: interleave the jobs and keep each one's best round.
-    double discard = 0;
-    double exactly = 0;
-    double atLeast = 0;
-    for (int round = 1; round <= ROUNDS; round++) {
-      discard =
-          Math.max(
-              discard,
-              run("discarding sink", docs, parallelism, checkpointMs, new DiscardingSink<>()));
-      exactly =
-          Math.max(
-              exactly,
-              run(
-                  "shoal exactly-once",
-                  docs,
-                  parallelism,
-                  checkpointMs,
-                  shoal(store, "exactly-" + round, DeliveryGuarantee.EXACTLY_ONCE)));
-      atLeast =
-          Math.max(
-              atLeast,
-              run(
-                  "shoal at-least-once",
-                  docs,
-                  parallelism,
-                  checkpointMs,
-                  shoal(store, "atleast-" + round, DeliveryGuarantee.AT_LEAST_ONCE)));
-      try (Engine engine =
-          Engine.builder()
-              .store(
-                  new dev.shoal.flink.internal.StoreUri(
-                          store, dev.shoal.flink.internal.S3Settings.NONE)
-                      .open())
-              .build()) {
-        for (String ns : new String[] {"exactly-" + round, "atleast-" + round}) {
-          NamespacePath path = NamespacePath.parse("bench/flink/" + ns);
-          long count = engine.getNamespace(path).docCount();
-          if (count != docs) {
-            throw new AssertionError(path + " holds " + count + " documents, not " + docs);
-          }
-          engine.deleteNamespace(path);
+    java.util.List<String> summary = new java.util.ArrayList<>();
+    for (String store : stores) {
+      System.out.println("== store " + store);
+      // The machine may be shared: interleave the jobs and keep each one's best round.
+      double discard = 0;
+      double exactly = 0;
+      double atLeast = 0;
+      long storedBytes = 0;
+      for (int round = 1; round <= rounds; round++) {
+        discard =
+            Math.max(
+                discard,
+                run("discarding sink", docs, parallelism, checkpointMs, new DiscardingSink<>()));
+        exactly =
+            Math.max(
+                exactly,
+                run(
+                    "shoal exactly-once",
+                    docs,
+                    parallelism,
+                    checkpointMs,
+                    shoal(store, "exactly-" + round, DeliveryGuarantee.EXACTLY_ONCE)));
+        if (round == 1 && store.startsWith("file:")) {
+          storedBytes = folderBytes(java.nio.file.Path.of(java.net.URI.create(store)));
         }
+        atLeast =
+            Math.max(
+                atLeast,
+                run(
+                    "shoal at-least-once",
+                    docs,
+                    parallelism,
+                    checkpointMs,
+                    shoal(store, "atleast-" + round, DeliveryGuarantee.AT_LEAST_ONCE)));
+        check(store, docs, round);
+      }
+      String line =
+          String.format(
+              Locale.ROOT,
+              "store %s, best of %d rounds, docs/s: discarding %,.0f, exactly-once %,.0f (ratio"
+                  + " %.2f), at-least-once %,.0f (ratio %.2f)",
+              store.startsWith("file:") ? "file" : store,
+              rounds,
+              discard,
+              exactly,
+              exactly / discard,
+              atLeast,
+              atLeast / discard);
+      System.out.println(line);
+      summary.add(line);
+      if (storedBytes > 0) {
+        double perDoc = (double) storedBytes / docs;
+        double disk = fsyncBytesPerSecond(java.nio.file.Path.of(java.net.URI.create(store)));
+        String bound =
+            String.format(
+                Locale.ROOT,
+                "file store disk bound: the sink stored %.0f bytes/doc (WAL and manifests); this"
+                    + " disk writes and fsyncs %.0f MB/s; bound %,.0f docs/s; exactly-once reached"
+                    + " %.2f of it",
+                perDoc,
+                disk / 1e6,
+                disk / perDoc,
+                exactly / (disk / perDoc));
+        System.out.println(bound);
+        summary.add(bound);
       }
     }
-    System.out.printf(
-        Locale.ROOT,
-        "best of %d rounds, docs/s: discarding %,.0f, exactly-once %,.0f, at-least-once %,.0f%n",
-        ROUNDS,
-        discard,
-        exactly,
-        atLeast);
-    System.out.printf(Locale.ROOT, "ratio exactly-once / discarding:  %.2f%n", exactly / discard);
-    System.out.printf(Locale.ROOT, "ratio at-least-once / discarding: %.2f%n", atLeast / discard);
+    System.out.println("== summary");
+    summary.forEach(System.out::println);
+  }
+
+  private static void check(String store, long docs, int round) throws Exception {
+    try (Engine engine =
+        Engine.builder()
+            .store(
+                new dev.shoal.flink.internal.StoreUri(
+                        store, dev.shoal.flink.internal.S3Settings.NONE)
+                    .open())
+            .build()) {
+      for (String ns : new String[] {"exactly-" + round, "atleast-" + round}) {
+        NamespacePath path = NamespacePath.parse("bench/flink/" + ns);
+        long count = engine.getNamespace(path).docCount();
+        if (count != docs) {
+          throw new AssertionError(path + " holds " + count + " documents, not " + docs);
+        }
+        engine.deleteNamespace(path);
+      }
+    }
+  }
+
+  private static long folderBytes(java.nio.file.Path root) throws java.io.IOException {
+    try (var files = java.nio.file.Files.walk(root)) {
+      return files
+          .filter(java.nio.file.Files::isRegularFile)
+          .mapToLong(
+              f -> {
+                try {
+                  return java.nio.file.Files.size(f);
+                } catch (java.io.IOException e) {
+                  return 0;
+                }
+              })
+          .sum();
+    }
+  }
+
+  /** Writes 256 MiB in 8 MiB files, each synced, as the file store does; returns bytes/s. */
+  private static double fsyncBytesPerSecond(java.nio.file.Path folder) throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory(folder, "disk-probe");
+    byte[] chunk = new byte[8 << 20];
+    new java.util.Random(1).nextBytes(chunk);
+    int files = 32;
+    long start = System.nanoTime();
+    for (int i = 0; i < files; i++) {
+      java.nio.file.Path f = dir.resolve("probe-" + i);
+      try (var ch =
+          java.nio.channels.FileChannel.open(
+              f,
+              java.nio.file.StandardOpenOption.CREATE_NEW,
+              java.nio.file.StandardOpenOption.WRITE)) {
+        var buf = java.nio.ByteBuffer.wrap(chunk);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ch.force(true);
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    for (int i = 0; i < files; i++) {
+      java.nio.file.Files.delete(dir.resolve("probe-" + i));
+    }
+    java.nio.file.Files.delete(dir);
+    return (double) files * chunk.length / seconds;
   }
 
   private static Sink<Doc> shoal(String store, String ns, DeliveryGuarantee guarantee) {
@@ -113,7 +209,7 @@ public final class SinkThroughputBenchmark {
         .namespace("bench/flink/" + ns)
         .converter(d -> ShoalWrite.upsert(new Document(d.id(), d.vector(), null, null, Map.of())))
         .deliveryGuarantee(guarantee)
-        .batchMaxDocs(10_000)
+        .batchMaxDocs(BATCH_MAX_DOCS)
         .sinkUid("bench-" + ns)
         .compaction(false)
         .build();

@@ -38,6 +38,30 @@ class ShoalCommitterTest {
   private final List<Long> sleeps = new ArrayList<>();
   private final List<ShoalCommitter> committers = new ArrayList<>();
 
+  /** The metric group of the newest committer. */
+  private RecordingMetrics metrics;
+
+  /** Keeps the counters a committer registers, by name. */
+  private static final class RecordingMetrics extends UnregisteredMetricsGroup {
+    final java.util.Map<String, org.apache.flink.metrics.Counter> counters =
+        new java.util.HashMap<>();
+
+    @Override
+    public org.apache.flink.metrics.Counter counter(String name) {
+      return counter(name, new org.apache.flink.metrics.SimpleCounter());
+    }
+
+    @Override
+    public <C extends org.apache.flink.metrics.Counter> C counter(String name, C counter) {
+      counters.put(name, counter);
+      return counter;
+    }
+
+    long count(String name) {
+      return counters.get(name).getCount();
+    }
+  }
+
   @AfterEach
   void close() {
     committers.forEach(ShoalCommitter::close);
@@ -61,6 +85,10 @@ class ShoalCommitterTest {
     ShoalCommittableSerializer serializer = new ShoalCommittableSerializer();
     byte[] snapshot = serializer.serialize(c);
     committer().commit(List.of(new Request(c)));
+    assertThat(metrics.count("committedCheckpoints")).isEqualTo(1);
+    assertThat(metrics.count("committedBatches")).isEqualTo(1);
+    assertThat(metrics.count("committedRecords")).isEqualTo(2);
+    assertThat(metrics.count("deduplicatedCommits")).isZero();
 
     // The job fails after the commit but before Flink learns of it: a new committer restores the
     // committable from the checkpoint and commits it again.
@@ -70,6 +98,8 @@ class ShoalCommitterTest {
     committer().commit(List.of(again));
 
     assertThat(again.alreadyCommitted).isTrue();
+    assertThat(metrics.count("deduplicatedCommits")).isEqualTo(1);
+    assertThat(metrics.count("committedRecords")).as("nothing written again").isZero();
     assertThat(engine.getNamespace(NS).walRecords()).isEqualTo(2);
     // Claim and commit, then the new committer's claim: the re-commit itself adds no version.
     assertThat(engine.getNamespace(NS).version()).isEqualTo(3);
@@ -189,13 +219,10 @@ class ShoalCommitterTest {
             InvalidRecordPolicy.FAIL,
             false);
     Retrier retrier = new Retrier(2, Duration.ofMillis(10), Duration.ofSeconds(1), sleeps::add);
+    metrics = new RecordingMetrics();
     // Each committer gets an engine of its own over the shared store, like a restarted task.
     ShoalCommitter committer =
-        new ShoalCommitter(
-            settings,
-            Engine.builder().store(store).build(),
-            retrier,
-            new UnregisteredMetricsGroup());
+        new ShoalCommitter(settings, Engine.builder().store(store).build(), retrier, metrics);
     committers.add(committer);
     return committer;
   }

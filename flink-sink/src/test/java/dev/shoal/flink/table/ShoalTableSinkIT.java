@@ -142,4 +142,70 @@ class ShoalTableSinkIT {
         .hasStackTraceContaining("nokey")
         .hasStackTraceContaining("set id.field, or declare a single-column PRIMARY KEY");
   }
+
+  @Test
+  void aTableWithoutPrimaryKeyTakesInsertsByIdFieldWithADoubleVector() throws Exception {
+    String uri = store.toUri().toString();
+    NamespacePath ns = NamespacePath.parse("acme/search/sql-nokey");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(1);
+    env.enableCheckpointing(100);
+    StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
+    tEnv.executeSql(
+        "CREATE TABLE plain (doc_id BIGINT, emb ARRAY<DOUBLE>, score DOUBLE) WITH ("
+            + " 'connector' = 'shoal', 'store.uri' = '"
+            + uri
+            + "', 'namespace' = '"
+            + ns
+            + "', 'id.field' = 'doc_id', 'vector.field' = 'emb',"
+            + " 'sink.delivery-guarantee' = 'at-least-once')");
+    tEnv.executeSql(
+            "INSERT INTO plain VALUES (1, ARRAY[0.5, 0.25], 1.5), (2, ARRAY[1.0, 2.0], 2.5),"
+                + " (1, ARRAY[0.0, 1.0], 3.5)")
+        .await();
+
+    try (Engine engine =
+        Engine.builder().store(new StoreUri(uri, S3Settings.NONE).open()).build()) {
+      assertThat(engine.getNamespace(ns).docCount()).isEqualTo(2);
+      Document one = engine.getDocument(ns, "1", Consistency.STRONG).orElseThrow();
+      assertThat(one.vector()).as("the later insert of id 1 wins").containsExactly(0f, 1f);
+      assertThat(one.attrs()).isEqualTo(Map.of("score", 3.5));
+      assertThat(engine.getDocument(ns, "2", Consistency.STRONG).orElseThrow().vector())
+          .containsExactly(1f, 2f);
+    }
+  }
+
+  @Test
+  void invalidOptionsFailWithTheOptionAndTheTable() {
+    StreamTableEnvironment tEnv =
+        StreamTableEnvironment.create(StreamExecutionEnvironment.getExecutionEnvironment());
+    String columns = "(id STRING, vector ARRAY<FLOAT>, n INT, PRIMARY KEY (id) NOT ENFORCED)";
+    String base = "'connector' = 'shoal', 'store.uri' = 'memory://unused', 'namespace' = 'a/b/c'";
+    Map<String, String> cases =
+        Map.of(
+            "'sink.delivery-guarantee' = 'twice'",
+            "sink.delivery-guarantee: expected exactly-once or at-least-once, got twice",
+            "'sink.invalid-records' = 'ignore'",
+            "sink.invalid-records: expected fail or skip, got ignore",
+            "'vector.field' = 'n'",
+            "Invalid vector.field: column n is INT",
+            "'text.fields' = 'missing'",
+            "text.fields: the table has no column missing",
+            "'no.such.option' = '1'",
+            "no.such.option");
+    int i = 0;
+    for (Map.Entry<String, String> c : cases.entrySet()) {
+      String table = "bad" + i++;
+      tEnv.executeSql(
+          "CREATE TABLE " + table + " " + columns + " WITH (" + base + ", " + c.getKey() + ")");
+      assertThatThrownBy(
+              () ->
+                  tEnv.executeSql(
+                      "INSERT INTO " + table + " VALUES ('a', ARRAY[CAST(1.0 AS FLOAT)], 1)"))
+          .as(c.getKey())
+          .isInstanceOf(ValidationException.class)
+          .hasStackTraceContaining(table)
+          .hasStackTraceContaining(c.getValue());
+    }
+  }
 }

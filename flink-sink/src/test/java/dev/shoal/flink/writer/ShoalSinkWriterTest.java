@@ -102,6 +102,29 @@ class ShoalSinkWriterTest {
   }
 
   @Test
+  void storeCallsRunOnNamedThreadsThatStopOnClose() throws Exception {
+    ShoalSinkWriter<Rec> writer = writer(false, InvalidRecordPolicy.FAIL, 1);
+    writer.write(new Rec("a", new float[] {1, 2}), null); // full batch: sent on an I/O thread
+    writer.flush(false);
+    assertThat(ioThreads())
+        .isNotEmpty()
+        .allMatch(t -> t.getName().startsWith("shoal-sink-test-0-io-"));
+
+    writers.remove(writer);
+    writer.close();
+    for (Thread t : ioThreads()) {
+      t.join(5_000);
+    }
+    assertThat(ioThreads()).as("I/O threads alive after close").isEmpty();
+  }
+
+  private static List<Thread> ioThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("shoal-sink-test-0-io-") && t.isAlive())
+        .toList();
+  }
+
+  @Test
   void atLeastOnceWritesAFullBatchAtOnceAndTheRestWhenTheIntervalPasses() throws Exception {
     ShoalSinkWriter<Rec> writer = writer(false, InvalidRecordPolicy.FAIL, 2);
     writer.write(new Rec("a", new float[] {1, 2}), null);
