@@ -5,6 +5,8 @@ public class DocumentNotFoundException extends ShoalException {
   private static final long serialVersionUID = 1L;
 
   public DocumentNotFoundException(String namespace, String id) {
-    super(ErrorKind.NOT_FOUND, "Document not found in namespace " + namespace + ": " + id);
+    super(
+        ErrorKind.NOT_FOUND,
+        "Cannot find document " + id + " in namespace " + namespace + ": it does not exist");
   }
 }

@@ -5,6 +5,6 @@ public class NamespaceNotFoundException extends ShoalException {
   private static final long serialVersionUID = 1L;
 
   public NamespaceNotFoundException(String namespace) {
-    super(ErrorKind.NOT_FOUND, "Namespace not found: " + namespace);
+    super(ErrorKind.NOT_FOUND, "Cannot find namespace " + namespace + ": it does not exist");
   }
 }

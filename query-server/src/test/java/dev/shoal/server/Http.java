@@ -45,12 +45,22 @@ final class Http {
       }
     }
 
+    /** The error's code, once the answer is checked to be in API.md's error shape. */
     String errorCode() {
+      checkErrorShape();
       return json().path("error").path("code").asText(null);
     }
 
     String errorMessage() {
+      checkErrorShape();
       return json().path("error").path("message").asText(null);
+    }
+
+    private void checkErrorShape() {
+      String message = json().path("error").path("message").asText("");
+      if (!message.startsWith("Cannot ") || !message.contains(": ")) {
+        throw new AssertionError("error message not in the shape \"Cannot ...: ...\": " + this);
+      }
     }
 
     String header(String name) {

@@ -148,7 +148,9 @@ public final class ApiHandler extends Handler.Abstract {
         status = response.getStatus();
         bytesOut = out.written();
       } else {
-        ErrorReply e = ErrorReply.of(t, requestId);
+        ErrorReply e =
+            ErrorReply.of(t, requestId)
+                .withAction(method + " " + Router.printable(path == null ? "" : path));
         if (e.unexpected()) {
           LOG.error("Request {} {} {} failed", requestId, method, path, t);
         }

@@ -13,9 +13,10 @@ import java.util.Map;
 
 /**
  * The error answer of API.md, {@code {"error":{"code":..,"message":..,"request_id":..}}}, and the
- * mapping from failures to it. Messages of expected failures are returned as they are (they follow
- * "Cannot &lt;action&gt;: &lt;reason&gt;"); unexpected ones become a 500 whose message only points
- * at the log, never a stack trace.
+ * mapping from failures to it. Messages of expected failures are returned as they are when they
+ * follow "Cannot &lt;action&gt;: &lt;reason&gt;", and otherwise get the request as their action
+ * ({@link #withAction}); unexpected ones become a 500 whose message only points at the log, never a
+ * stack trace.
  *
  * @param unexpected whether the failure is a bug or fault worth logging with its stack trace
  */
@@ -74,6 +75,17 @@ public record ErrorReply(
         "Cannot complete the request: internal error (request id " + requestId + " in the log)",
         Map.of(),
         true);
+  }
+
+  /**
+   * This answer with its message in API.md's "Cannot &lt;action&gt;: &lt;reason&gt;" shape: a
+   * message that names no action (such as "Invalid top_k: ...") is prefixed with the request's.
+   */
+  public ErrorReply withAction(String action) {
+    if (message.startsWith("Cannot ")) {
+      return this;
+    }
+    return new ErrorReply(status, code, "Cannot " + action + ": " + message, headers, unexpected);
   }
 
   /** The code for a status Jetty answers by itself (bad URI, headers too large, shutting down). */
