@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
@@ -127,25 +128,29 @@ public final class ShoalDynamicTableSinkFactory implements DynamicTableSinkFacto
     RowDataConverter converter =
         new RowDataConverter(rowType, idField, vectorField, sparseField, textFields);
 
-    ShoalSinkBuilder<RowData> b =
-        ShoalSink.<RowData>builder()
-            .storeUri(options.get(ShoalOptions.STORE_URI))
-            .namespace(options.get(ShoalOptions.NAMESPACE))
-            .converter(converter)
-            .deliveryGuarantee(guarantee(options.get(ShoalOptions.DELIVERY_GUARANTEE)))
-            .batchMaxDocs(options.get(ShoalOptions.BATCH_MAX_DOCS))
-            .batchMaxBytes(options.get(ShoalOptions.BATCH_MAX_BYTES))
-            .flushInterval(options.get(ShoalOptions.FLUSH_INTERVAL))
-            .maxRetries(options.get(ShoalOptions.MAX_RETRIES))
-            .retryBackoff(options.get(ShoalOptions.RETRY_BACKOFF))
-            .sinkUid(
-                options
-                    .getOptional(ShoalOptions.SINK_UID)
-                    .orElse(tableName.replaceAll("[^A-Za-z0-9._-]", "_")))
-            .invalidRecordPolicy(invalidRecords(options.get(ShoalOptions.INVALID_RECORDS)));
+    ShoalSinkBuilder<RowData> b = ShoalSink.<RowData>builder().converter(converter);
+    // Each setting is checked by the builder; its message is prefixed with the SQL option's key.
+    option(ShoalOptions.STORE_URI, options, b::storeUri);
+    option(ShoalOptions.NAMESPACE, options, b::namespace);
+    option(ShoalOptions.DELIVERY_GUARANTEE, options, v -> b.deliveryGuarantee(guarantee(v)));
+    option(ShoalOptions.BATCH_MAX_DOCS, options, b::batchMaxDocs);
+    option(ShoalOptions.BATCH_MAX_BYTES, options, b::batchMaxBytes);
+    option(ShoalOptions.FLUSH_INTERVAL, options, b::flushInterval);
+    option(ShoalOptions.MAX_RETRIES, options, b::maxRetries);
+    option(ShoalOptions.RETRY_BACKOFF, options, b::retryBackoff);
+    String sinkUid =
+        options
+            .getOptional(ShoalOptions.SINK_UID)
+            .orElse(tableName.replaceAll("[^A-Za-z0-9._-]", "_"));
+    named(ShoalOptions.SINK_UID.key(), () -> b.sinkUid(sinkUid));
+    option(ShoalOptions.INVALID_RECORDS, options, v -> b.invalidRecordPolicy(invalidRecords(v)));
     options
         .getOptional(ShoalOptions.DISTANCE_METRIC)
-        .ifPresent(m -> b.distanceMetric(DistanceMetric.parse(m)));
+        .ifPresent(
+            m ->
+                named(
+                    ShoalOptions.DISTANCE_METRIC.key(),
+                    () -> b.distanceMetric(DistanceMetric.parse(m))));
     options.getOptional(ShoalOptions.S3_ENDPOINT).ifPresent(b::s3Endpoint);
     options.getOptional(ShoalOptions.S3_REGION).ifPresent(b::s3Region);
     options.getOptional(ShoalOptions.S3_PATH_STYLE_ACCESS).ifPresent(b::s3PathStyleAccess);
@@ -162,6 +167,21 @@ public final class ShoalDynamicTableSinkFactory implements DynamicTableSinkFacto
       throw new IllegalArgumentException("sink.parallelism must be at least 1: " + parallelism);
     }
     return new ShoalDynamicTableSink(b.build(), !key.isEmpty(), parallelism);
+  }
+
+  private static <V> void option(
+      ConfigOption<V> option, ReadableConfig options, Consumer<V> setter) {
+    named(option.key(), () -> setter.accept(options.get(option)));
+  }
+
+  private static void named(String key, Runnable set) {
+    try {
+      set.run();
+    } catch (IllegalArgumentException | NullPointerException e) {
+      String message = String.valueOf(e.getMessage());
+      throw new IllegalArgumentException(
+          message.startsWith(key + ":") ? message : key + ": " + message, e);
+    }
   }
 
   private static DeliveryGuarantee guarantee(String value) {

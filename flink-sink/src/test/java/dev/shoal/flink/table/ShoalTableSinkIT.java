@@ -192,7 +192,13 @@ class ShoalTableSinkIT {
             "'text.fields' = 'missing'",
             "text.fields: the table has no column missing",
             "'no.such.option' = '1'",
-            "no.such.option");
+            "no.such.option",
+            "'sink.batch.max-docs' = '0'",
+            "sink.batch.max-docs: Invalid batchMaxDocs 0",
+            "'sink.max-retries' = '-1'",
+            "sink.max-retries: Invalid maxRetries -1",
+            "'namespace.distance-metric' = 'manhattan'",
+            "namespace.distance-metric: ");
     int i = 0;
     for (Map.Entry<String, String> c : cases.entrySet()) {
       String table = "bad" + i++;
