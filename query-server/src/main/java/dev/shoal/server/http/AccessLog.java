@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,20 +63,38 @@ public final class AccessLog {
 
   private final Format format;
   private final Consumer<String> sink;
+  private final BooleanSupplier enabled;
 
+  /** A log that writes every line to {@code sink}. */
   public AccessLog(Format format, Consumer<String> sink) {
-    this.format = requireNonNull(format, "format is null");
-    this.sink = requireNonNull(sink, "sink is null");
+    this(format, sink, () -> true);
   }
 
-  /** Lines go to the {@value #LOGGER} logger at INFO. */
+  /** A log that writes lines to {@code sink} while {@code enabled} says so. */
+  public AccessLog(Format format, Consumer<String> sink, BooleanSupplier enabled) {
+    this.format = requireNonNull(format, "format is null");
+    this.sink = requireNonNull(sink, "sink is null");
+    this.enabled = requireNonNull(enabled, "enabled is null");
+  }
+
+  /**
+   * Lines go to the {@value #LOGGER} logger at INFO; while that level is off for it, nothing is
+   * formatted.
+   */
   public static AccessLog toLogger(Format format) {
     Logger log = LoggerFactory.getLogger(LOGGER);
-    return new AccessLog(format, line -> log.info(line));
+    return new AccessLog(format, log::info, log::isInfoEnabled);
+  }
+
+  /** Whether a line would be written now, so callers can skip building the entry. */
+  public boolean enabled() {
+    return enabled.getAsBoolean();
   }
 
   public void log(Entry e) {
-    sink.accept(format == Format.JSON ? json(e) : text(e));
+    if (enabled.getAsBoolean()) {
+      sink.accept(format == Format.JSON ? json(e) : text(e));
+    }
   }
 
   private static String json(Entry e) {

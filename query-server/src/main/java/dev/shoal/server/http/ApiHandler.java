@@ -168,20 +168,22 @@ public final class ApiHandler extends Handler.Abstract {
     }
     long nanos = System.nanoTime() - start;
     metrics.requestFinished(method, route, status, nanos);
-    accessLog.log(
-        new AccessLog.Entry(
-            Instant.now(),
-            requestId,
-            Request.getRemoteAddr(request),
-            method,
-            path,
-            route,
-            status,
-            nanos / 1e6,
-            exchange == null ? 0 : exchange.bytesRead(),
-            bytesOut,
-            key == null ? null : key.name(),
-            error));
+    if (accessLog.enabled()) {
+      accessLog.log(
+          new AccessLog.Entry(
+              Instant.now(),
+              requestId,
+              Request.getRemoteAddr(request),
+              method,
+              path,
+              route,
+              status,
+              nanos / 1e6,
+              exchange == null ? 0 : exchange.bytesRead(),
+              bytesOut,
+              key == null ? null : key.name(),
+              error));
+    }
     if (failure == null) {
       callback.succeeded();
     } else {
