@@ -322,10 +322,13 @@ public final class IvfIndex {
     } else {
       int depth = params.rerankDepth() > 0 ? params.rerankDepth() : defaultRerankDepth(k);
       TopK candidates = new TopK(Math.max(k, depth));
-      float[] residual = new float[dimension];
-      long[] planes = new long[4 * words];
+      int largest = 0;
+      for (Block b : blocks) {
+        largest = Math.max(largest, b.count);
+      }
+      ScanBuffers buffers = new ScanBuffers(dimension, words, largest, allowed != null);
       for (int slot = 0; slot < blocks.length; slot++) {
-        codes += scanBinary(q, blocks[slot], slot, allowed, candidates, residual, planes);
+        codes += scanBinary(q, blocks[slot], slot, allowed, candidates, buffers);
       }
       long[] ids = new long[candidates.size()];
       float[] estimates = new float[candidates.size()];
@@ -541,53 +544,88 @@ public final class IvfIndex {
     return scored;
   }
 
+  /** Per-search scratch of {@link #scanBinary}, sized for the largest probed block. */
+  private static final class ScanBuffers {
+    final float[] residual;
+    final long[] planes;
+    final float[] constants = new float[5];
+    final int[] dots;
+    final int[] members;
+
+    ScanBuffers(int dimension, int words, int largest, boolean filtered) {
+      residual = new float[dimension];
+      planes = new long[4 * words];
+      dots = new int[largest];
+      members = filtered ? new int[largest] : null;
+    }
+  }
+
   /**
    * Estimates the score of each allowed member from its 1-bit code (RaBitQ): the residual of the
    * query to the centroid is quantized to 4 bits, {@code <o, q'>} is estimated from popcounts and
    * corrected by {@code 1 / <o_bar, o>}, then turned into the metric's score. The query is
    * quantized only once a member passes the filter, so a cluster the filter empties costs one bit
    * test per member. Returns codes scanned.
+   *
+   * <p>The popcounts of the whole block run first, in one tight loop, and only estimates that can
+   * enter the candidates (not below their current worst) are offered: most members of all but the
+   * nearest cluster are rejected by one comparison, the same one {@link TopK#offer} would make.
    */
   private int scanBinary(
-      float[] q, Block b, int slot, Bits allowed, TopK candidates, float[] qr, long[] planes) {
-    float[] k = new float[5];
-    boolean prepared = false;
-    boolean euclidean = metric == DistanceMetric.EUCLIDEAN;
-    long[] codes = b.codes;
-    float[] corr = b.corrections;
+      float[] q, Block b, int slot, Bits allowed, TopK candidates, ScanBuffers buf) {
     int[] ords = b.ords;
+    int[] members = buf.members;
+    int n = b.count;
+    if (allowed != null) {
+      n = 0;
+      for (int j = 0; j < b.count; j++) {
+        if (allowed.get(ords[b.ordOffset + j])) {
+          members[n++] = j;
+        }
+      }
+    }
+    if (n == 0) {
+      return 0;
+    }
+    float[] k = buf.constants;
+    quantizeResidual(q, b.cluster, buf.residual, buf.planes, k);
+    float a = k[0];
+    float bSum = k[1];
+    float c = k[2];
+    float qc = k[3];
+    float qrNorm = k[4];
+    float qrNorm2 = qrNorm * qrNorm;
+    long[] codes = b.codes;
+    long[] planes = buf.planes;
+    int[] dots = buf.dots;
+    if (allowed == null) {
+      VectorKernels.int4BitDots(codes, b.codeOffset, n, planes, words, dots);
+    } else {
+      for (int i = 0; i < n; i++) {
+        dots[i] =
+            (int) VectorKernels.int4BitDot(codes, b.codeOffset + members[i] * words, planes, words);
+      }
+    }
+    boolean euclidean = metric == DistanceMetric.EUCLIDEAN;
+    float[] corr = b.corrections;
     long slotBits = (long) slot << 32;
-    int scanned = 0;
-    float a = 0f;
-    float bSum = 0f;
-    float c = 0f;
-    float qc = 0f;
-    float qrNorm = 0f;
-    float qrNorm2 = 0f;
-    for (int j = 0; j < b.count; j++) {
-      if (allowed != null && !allowed.get(ords[b.ordOffset + j])) {
-        continue;
-      }
-      if (!prepared) {
-        quantizeResidual(q, b.cluster, qr, planes, k);
-        a = k[0];
-        bSum = k[1];
-        c = k[2];
-        qc = k[3];
-        qrNorm = k[4];
-        qrNorm2 = qrNorm * qrNorm;
-        prepared = true;
-      }
-      scanned++;
-      long ip = VectorKernels.int4BitDot(codes, b.codeOffset + j * words, planes, words);
+    float floor = candidates.isFull() ? candidates.minScore() : Float.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      int j = allowed == null ? i : members[i];
       int co = b.corrOffset + j * IvfFormat.CORRECTIONS;
       float rNorm = corr[co];
-      float est = (a * ip + bSum * corr[co + 3] + c) * corr[co + 1];
+      float est = (a * dots[i] + bSum * corr[co + 3] + c) * corr[co + 1];
       float rq = rNorm * qrNorm * est;
       float s = euclidean ? -(rNorm * rNorm + qrNorm2 - 2f * rq) : qc + corr[co + 2] + rq;
-      candidates.offer(s, slotBits | j);
+      // Written so that a NaN is offered, as it was before this check.
+      if (!(s < floor)) {
+        candidates.offer(s, slotBits | j);
+        if (candidates.isFull()) {
+          floor = candidates.minScore();
+        }
+      }
     }
-    return scanned;
+    return n;
   }
 
   /**

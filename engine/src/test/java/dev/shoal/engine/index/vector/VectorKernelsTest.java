@@ -90,6 +90,44 @@ class VectorKernelsTest {
     }
   }
 
+  @Test
+  void int4BitDotsOfABlockMatchPerDimensionSums() {
+    Random r = new Random(SEED);
+    // One and two words take the unrolled loops, the others the per-code one.
+    for (int dim : new int[] {1, 40, 64, 65, 100, 128, 129, 768}) {
+      int words = IvfFormat.words(dim);
+      int count = 1 + r.nextInt(40);
+      int offset = r.nextInt(3);
+      long[] codes = new long[offset + count * words + 1];
+      for (int i = 0; i < codes.length; i++) {
+        codes[i] = r.nextLong();
+      }
+      long[] planes = new long[4 * words];
+      int[] u = new int[dim];
+      for (int i = 0; i < dim; i++) {
+        u[i] = r.nextInt(16);
+        for (int j = 0; j < 4; j++) {
+          if (((u[i] >> j) & 1) != 0) {
+            planes[4 * (i >>> 6) + j] |= 1L << (i & 63);
+          }
+        }
+      }
+      int[] out = new int[count + 1];
+      out[count] = -7;
+      VectorKernels.int4BitDots(codes, offset, count, planes, words, out);
+      for (int c = 0; c < count; c++) {
+        int expected = 0;
+        for (int i = 0; i < dim; i++) {
+          if ((codes[offset + c * words + (i >>> 6)] >>> (i & 63) & 1) != 0) {
+            expected += u[i];
+          }
+        }
+        assertThat(out[c]).as("dim %d code %d seed %d", dim, c, SEED).isEqualTo(expected);
+      }
+      assertThat(out[count]).as("written past count").isEqualTo(-7);
+    }
+  }
+
   static VectorOps selected() {
     return VectorKernels.select("");
   }
