@@ -25,6 +25,8 @@ import dev.shoal.engine.query.QueryExecutor;
 import dev.shoal.engine.query.QueryRequest;
 import dev.shoal.engine.query.QueryResult;
 import dev.shoal.engine.storage.ObjectStore;
+import dev.shoal.engine.wal.EncodedWalBatch;
+import dev.shoal.engine.wal.WalBatchBuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -542,9 +544,20 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
+   * Like {@link #stage(NamespacePath, WriteRequest)} for a batch the caller encoded record by
+   * record with a {@link WalBatchBuilder}, as a streaming sink does.
+   */
+  public StagedBatch stage(NamespacePath ns, EncodedWalBatch batch) {
+    requireNonNull(ns, "namespace is null");
+    requireNonNull(batch, "batch is null");
+    return namespaces.stage(ns, batch);
+  }
+
+  /**
    * Commits staged batches, in order, as one manifest version, together with the writer position.
    * If the position is at or below the stored one, nothing is committed and the result is
-   * deduplicated (the staged objects are then garbage the caller may discard).
+   * deduplicated (the staged objects are then garbage the caller may discard). Without a position
+   * ({@code null}) the batches are committed as a plain write, as an at-least-once sink does.
    *
    * <p>A batch staged more than a quarter of {@link EngineConfig#sweepGracePeriod} ago is copied to
    * a new WAL object and the copy committed (the original is deleted once the commit lands), so

@@ -13,6 +13,7 @@ import dev.shoal.engine.query.QueryRow;
 import dev.shoal.engine.query.RankBy;
 import dev.shoal.engine.storage.InMemoryObjectStore;
 import dev.shoal.engine.testing.HookedObjectStore;
+import dev.shoal.engine.wal.WalBatchBuilder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,6 +36,22 @@ class EngineWriteTest {
 
   private static Document doc(String id, float[] v, Map<String, Object> attrs) {
     return new Document(id, v, null, Map.of(), attrs);
+  }
+
+  @Test
+  void aBatchEncodedRecordByRecordIsStagedAndCommittedWithoutAPosition() {
+    WalBatchBuilder builder = new WalBatchBuilder(64);
+    builder.upsert(doc("a", new float[] {1, 0}, Map.of()));
+    builder.upsert(doc("b", new float[] {0, 1}, Map.of()));
+    StagedBatch staged = engine.stage(ns, builder.finish());
+    assertThat(staged.records()).isEqualTo(2);
+    assertThat(staged.dimension()).isEqualTo(2);
+    assertThat(store.stat(staged.key())).isPresent();
+
+    WriteResult r = engine.commitStaged(ns, List.of(staged), null, true, null);
+    assertThat(r).isEqualTo(new WriteResult(1, 1, 2, 2, false));
+    assertThat(engine.getNamespace(ns).docCount()).isEqualTo(2);
+    assertThat(engine.getDocument(ns, "b", Consistency.STRONG)).isPresent();
   }
 
   @Test

@@ -21,8 +21,17 @@ public final class ByteWriter {
     return size;
   }
 
+  /**
+   * The bytes written. A buffer that is exactly full is returned itself, without a copy: presize it
+   * exactly to save one. A later write moves to a new buffer, so the array returned never changes.
+   */
   public byte[] toByteArray() {
-    return Arrays.copyOf(buf, size);
+    return size == buf.length ? buf : Arrays.copyOf(buf, size);
+  }
+
+  /** Forgets what was written and keeps the buffer, for the next object. */
+  public void reset() {
+    size = 0;
   }
 
   /** The internal array; valid up to {@link #size()} until the next write. */

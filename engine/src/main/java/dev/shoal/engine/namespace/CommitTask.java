@@ -3,7 +3,10 @@ package dev.shoal.engine.namespace;
 import dev.shoal.engine.StagedBatch;
 import dev.shoal.engine.WriteRequest;
 import dev.shoal.engine.WriteResult;
+import dev.shoal.engine.WriterPosition;
 import dev.shoal.engine.manifest.Manifest;
+import dev.shoal.engine.model.DistanceMetric;
+import dev.shoal.engine.query.Filter;
 import dev.shoal.engine.storage.ObjectInfo;
 import dev.shoal.engine.wal.WalRecord;
 import java.util.List;
@@ -22,13 +25,37 @@ sealed interface CommitTask {
    *     asked for (its time is the store's clock), or null if none
    */
   record Write(
-      WriteRequest request,
+      Options request,
       List<WalRecord> records,
       List<StagedBatch> staged,
       int dimension,
       ObjectInfo oldestStaged,
       CompletableFuture<WriteResult> future)
       implements CommitTask {}
+
+  /**
+   * What a write asks of its commit besides its records: a {@link WriteRequest}'s options, or only
+   * creation settings for staged batches committed without a writer position (which no {@link
+   * WriteRequest} can carry: it must hold a change or a position).
+   */
+  record Options(
+      Filter deleteByFilter,
+      Long ifVersion,
+      String idempotencyKey,
+      WriterPosition writerPosition,
+      boolean createIfMissing,
+      DistanceMetric distanceMetric) {
+
+    static Options of(WriteRequest r) {
+      return new Options(
+          r.deleteByFilter(),
+          r.ifVersion(),
+          r.idempotencyKey(),
+          r.writerPosition(),
+          r.createIfMissing(),
+          r.distanceMetric());
+    }
+  }
 
   /**
    * Any other change of the manifest (create, labels, delete, writer claim...). {@code update}

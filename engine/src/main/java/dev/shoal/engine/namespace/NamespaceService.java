@@ -31,6 +31,7 @@ import dev.shoal.engine.query.Filter;
 import dev.shoal.engine.storage.ObjectInfo;
 import dev.shoal.engine.storage.ObjectNotFoundException;
 import dev.shoal.engine.storage.ObjectStore;
+import dev.shoal.engine.wal.EncodedWalBatch;
 import dev.shoal.engine.wal.WalBatch;
 import dev.shoal.engine.wal.WalRecord;
 import java.nio.charset.StandardCharsets;
@@ -419,7 +420,12 @@ public final class NamespaceService {
     submit(
         ns,
         new CommitTask.Write(
-            request, prepared.records(), List.of(), prepared.dimension(), null, future));
+            CommitTask.Options.of(request),
+            prepared.records(),
+            List.of(),
+            prepared.dimension(),
+            null,
+            future));
     return future;
   }
 
@@ -503,6 +509,22 @@ public final class NamespaceService {
     return new StagedBatch(ns, key, prepared.records().size(), bytes.length, prepared.dimension());
   }
 
+  /** Writes an already encoded batch's WAL object without committing it (see {@link #stage}). */
+  public StagedBatch stage(NamespacePath ns, EncodedWalBatch batch) {
+    if (batch.records() > config.maxGroupCommitRecords()) {
+      throw new RequestTooLargeException(
+          "Cannot stage a write to "
+              + ns
+              + ": "
+              + batch.records()
+              + " records, more than "
+              + config.maxGroupCommitRecords());
+    }
+    String key = NamespaceLayout.newWalKey(ns);
+    store.put(key, batch.bytes());
+    return new StagedBatch(ns, key, batch.records(), batch.bytes().length, batch.dimension());
+  }
+
   /** Commits staged batches, in order, with an optional writer position, as one version. */
   public CompletableFuture<WriteResult> commitStaged(
       NamespacePath ns,
@@ -560,12 +582,8 @@ public final class NamespaceService {
         oldest = info;
       }
     }
-    WriteRequest request =
-        WriteRequest.builder()
-            .writerPosition(position)
-            .createIfMissing(createIfMissing)
-            .distanceMetric(metric)
-            .build();
+    CommitTask.Options request =
+        new CommitTask.Options(null, null, null, position, createIfMissing, metric);
     CompletableFuture<WriteResult> future = new CompletableFuture<>();
     submit(
         ns,
@@ -926,7 +944,7 @@ public final class NamespaceService {
     Map<CommitTask.Write, Object> refused = new IdentityHashMap<>();
     long now = clock.millis();
     for (CommitTask.Write w : group) {
-      WriteRequest req = w.request();
+      CommitTask.Options req = w.request();
       try {
         if (!live && !req.createIfMissing()) {
           throw new NamespaceNotFoundException(ns.toString());

@@ -22,9 +22,9 @@ public record WalBatch(List<WalRecord> records) {
   public static final int MAGIC = 0x4C574853; // "SHWL" read little-endian
   public static final int FORMAT_VERSION = 1;
 
-  private static final int TYPE_UPSERT = 1;
-  private static final int TYPE_PATCH = 2;
-  private static final int TYPE_DELETE = 3;
+  static final int TYPE_UPSERT = 1;
+  static final int TYPE_PATCH = 2;
+  static final int TYPE_DELETE = 3;
 
   public WalBatch {
     records = List.copyOf(requireNonNull(records, "records is null"));

@@ -1,22 +1,18 @@
 package dev.shoal.flink.writer;
 
-import dev.shoal.engine.WriteRequest;
 import dev.shoal.engine.model.Document;
 import dev.shoal.engine.model.DocumentPatch;
-import dev.shoal.engine.model.SparseVector;
+import dev.shoal.engine.wal.EncodedWalBatch;
+import dev.shoal.engine.wal.WalBatchBuilder;
 import dev.shoal.flink.ShoalWrite;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.Arrays;
 
 /**
- * One namespace's pending changes, folded to the last change per id.
+ * One namespace's pending changes, folded to the last change per id and encoded as WAL records as
+ * they arrive.
  *
- * <p>A write request applies its upserts, then its patches, then its deletes, whatever order the
- * records came in. Folding makes that order irrelevant: each id ends up with exactly one kind of
- * change (an upsert, a delete, or a chain of patches), which gives the same final document as
- * applying the stream's changes one by one:
+ * <p>Each id ends up with exactly one kind of change (an upsert, a delete, or a chain of patches),
+ * which gives the same final document as applying the stream's changes one by one:
  *
  * <ul>
  *   <li>an upsert or a delete replaces whatever the id had;
@@ -25,27 +21,33 @@ import java.util.Map;
  *   <li>patches after patches are kept in order.
  * </ul>
  *
- * Not thread-safe: owned by the writer's task thread.
+ * <p>Records are encoded at once, while the change is fresh in the cache, into a buffer that is
+ * kept from batch to batch (a {@link WalBatchBuilder}); a replaced change's record is dropped. So a
+ * full batch is bytes ready to store, not thousands of objects that live until the batch is sent
+ * (and get copied by every young collection meanwhile).
+ *
+ * <p>Not thread-safe: owned by the writer's task thread.
  */
 final class ChangeBuffer {
-  private sealed interface Change permits Upsert, Delete, Patches {}
+  private static final byte UPSERT = 1;
+  private static final byte PATCH = 2;
+  private static final byte DELETE = 3;
 
-  private record Upsert(Document document) implements Change {}
-
-  private record Delete() implements Change {}
-
-  private record Patches(List<DocumentPatch> patches) implements Change {}
-
-  private static final Delete DELETE = new Delete();
-
-  /** Buffers are presized for a full batch, up to this many ids (a selector may open many). */
+  /** The id map is presized for a full batch, up to this many ids (a selector may open many). */
   private static final int MAX_PRESIZE = 1 << 14;
 
-  private final Map<String, Change> changes;
-  private final List<String> order;
-  private int records;
-  private long bytes;
-  private long firstAddedNanos;
+  private final WalBatchBuilder records = new WalBatchBuilder(64 << 10);
+
+  // The last record of each id: open addressing with linear probing over ids[], hashes[] and
+  // last[]. Comparing hashes first keeps a probe from reading the (cold) id strings of other slots.
+  private String[] ids;
+  private int[] hashes;
+  private int[] last;
+  private int size;
+
+  // Per record: its kind and the id's previous record still kept (a patch chain), or -1.
+  private byte[] kinds = new byte[64];
+  private int[] previous = new int[64];
 
   ChangeBuffer() {
     this(16);
@@ -54,120 +56,120 @@ final class ChangeBuffer {
   /** A buffer sized for about {@code expectedIds} ids, so a full batch does not rehash. */
   ChangeBuffer(int expectedIds) {
     int n = Math.max(1, Math.min(expectedIds, MAX_PRESIZE));
-    this.changes = new HashMap<>((int) (n / 0.75f) + 1);
-    this.order = new ArrayList<>(n);
+    int capacity = Integer.highestOneBit(n * 2 - 1) << 1;
+    ids = new String[capacity];
+    hashes = new int[capacity];
+    last = new int[capacity];
   }
 
   /** Adds a change; returns whether it replaced or extended a pending change of the same id. */
-  boolean add(ShoalWrite write, long nowNanos) {
-    if (changes.isEmpty()) {
-      firstAddedNanos = nowNanos;
-    }
+  boolean add(ShoalWrite write) {
     String id = write.id();
-    Change before;
-    Change after;
-    // Upserts and deletes replace whatever was pending: one map lookup (put) per record.
+    int slot = slot(id);
+    int before = ids[slot] == null ? -1 : last[slot];
     if (write instanceof ShoalWrite.Upsert u) {
-      after = new Upsert(u.document());
-      before = changes.put(id, after);
+      dropChain(before);
+      put(slot, id, record(records.upsert(u.document()), UPSERT, -1));
     } else if (write instanceof ShoalWrite.Delete) {
-      after = DELETE;
-      before = changes.put(id, after);
+      dropChain(before);
+      put(slot, id, record(records.delete(id), DELETE, -1));
     } else {
-      before = changes.get(id);
       DocumentPatch patch = ((ShoalWrite.Patch) write).patch();
-      if (before instanceof Upsert u) {
-        after = new Upsert(patch.applyTo(u.document()));
-      } else if (before instanceof Delete) {
-        after = DELETE;
-      } else if (before instanceof Patches p) {
-        List<DocumentPatch> chain = new ArrayList<>(p.patches());
-        chain.add(patch);
-        after = new Patches(chain);
-      } else {
-        after = new Patches(List.of(patch));
-      }
-      changes.put(id, after);
+      if (before < 0) {
+        put(slot, id, record(records.patch(patch), PATCH, -1));
+      } else if (kinds[before] == UPSERT) {
+        Document patched = patch.applyTo(records.document(before));
+        records.drop(before);
+        put(slot, id, record(records.upsert(patched), UPSERT, -1));
+      } else if (kinds[before] == PATCH) {
+        put(slot, id, record(records.patch(patch), PATCH, before));
+      } // else deleted: a patch of a missing document changes nothing
     }
-    records += count(after) - (before == null ? 0 : count(before));
-    bytes += estimateBytes(write);
-    if (before == null) {
-      order.add(id);
-    }
-    return before != null;
+    return before >= 0;
   }
 
   boolean isEmpty() {
-    return changes.isEmpty();
+    return records.isEmpty();
   }
 
-  /** Records the request will hold (one per id, or one per patch of a patch chain). */
+  /** Records the batch will hold (one per id, or one per patch of a patch chain). */
   int records() {
-    return records;
+    return records.records();
   }
 
-  /** Approximate encoded size of everything added (replaced changes included). */
+  /** Encoded size of everything added since the last batch (replaced changes included). */
   long bytes() {
-    return bytes;
+    return records.bytes();
   }
 
-  long firstAddedNanos() {
-    return firstAddedNanos;
+  /**
+   * The pending changes as one WAL batch, ids in the order of their last change; the buffer is then
+   * empty and ready for the next batch.
+   */
+  EncodedWalBatch finish() {
+    EncodedWalBatch batch = records.finish();
+    Arrays.fill(ids, null);
+    size = 0;
+    return batch;
   }
 
-  /** The changes as one write request, ids in first-seen order within each kind. */
-  WriteRequest toRequest() {
-    WriteRequest.Builder b = WriteRequest.builder();
-    for (String id : order) {
-      Change c = changes.get(id);
-      if (c instanceof Upsert u) {
-        b.upsert(u.document());
-      } else if (c instanceof Patches p) {
-        b.patches(p.patches());
-      } else {
-        b.delete(id);
+  private int record(int index, byte kind, int prev) {
+    if (index == kinds.length) {
+      kinds = Arrays.copyOf(kinds, index * 2);
+      previous = Arrays.copyOf(previous, index * 2);
+    }
+    kinds[index] = kind;
+    previous[index] = prev;
+    return index;
+  }
+
+  private void dropChain(int index) {
+    for (int i = index; i >= 0; i = previous[i]) {
+      records.drop(i);
+    }
+  }
+
+  private int slot(String id) {
+    return slot(id, id.hashCode());
+  }
+
+  private int slot(String id, int hash) {
+    int mask = ids.length - 1;
+    int i = (hash ^ (hash >>> 16)) & mask;
+    while (ids[i] != null && (hashes[i] != hash || !ids[i].equals(id))) {
+      i = (i + 1) & mask;
+    }
+    return i;
+  }
+
+  private void put(int slot, String id, int index) {
+    if (ids[slot] == null) {
+      ids[slot] = id;
+      hashes[slot] = id.hashCode();
+      size++;
+      last[slot] = index;
+      if (size * 2 > ids.length) {
+        grow();
+      }
+    } else {
+      last[slot] = index;
+    }
+  }
+
+  private void grow() {
+    String[] oldIds = ids;
+    int[] oldHashes = hashes;
+    int[] oldLast = last;
+    ids = new String[oldIds.length * 2];
+    hashes = new int[oldIds.length * 2];
+    last = new int[oldIds.length * 2];
+    for (int i = 0; i < oldIds.length; i++) {
+      if (oldIds[i] != null) {
+        int s = slot(oldIds[i], oldHashes[i]);
+        ids[s] = oldIds[i];
+        hashes[s] = oldHashes[i];
+        last[s] = oldLast[i];
       }
     }
-    return b.build();
-  }
-
-  private static int count(Change c) {
-    return c instanceof Patches p ? p.patches().size() : 1;
-  }
-
-  /** A rough size of a change as the WAL encodes it: enough to bound batches in bytes. */
-  static long estimateBytes(ShoalWrite write) {
-    if (write instanceof ShoalWrite.Upsert u) {
-      Document d = u.document();
-      return 16
-          + d.id().length()
-          + 4L * d.dimension()
-          + sparseBytes(d.sparse())
-          + mapBytes(d.text())
-          + mapBytes(d.attrs());
-    }
-    if (write instanceof ShoalWrite.Patch p) {
-      DocumentPatch d = p.patch();
-      return 16
-          + d.id().length()
-          + 4L * d.dimension()
-          + sparseBytes(d.sparse())
-          + mapBytes(d.text())
-          + mapBytes(d.attrs());
-    }
-    return 16 + write.id().length();
-  }
-
-  private static long sparseBytes(SparseVector s) {
-    return s == null ? 0 : 8L * s.size();
-  }
-
-  private static long mapBytes(Map<String, ?> map) {
-    long n = 0;
-    for (Map.Entry<String, ?> e : map.entrySet()) {
-      Object v = e.getValue();
-      n += 4 + e.getKey().length() + (v instanceof String s ? s.length() : 12);
-    }
-    return n;
   }
 }

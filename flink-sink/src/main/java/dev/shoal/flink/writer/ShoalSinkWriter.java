@@ -2,13 +2,14 @@ package dev.shoal.flink.writer;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.shoal.engine.CommitStateUnknownException;
 import dev.shoal.engine.Engine;
 import dev.shoal.engine.InvalidRequestException;
 import dev.shoal.engine.NamespaceNotFoundException;
 import dev.shoal.engine.StagedBatch;
-import dev.shoal.engine.WriteRequest;
 import dev.shoal.engine.WriteResult;
 import dev.shoal.engine.model.NamespacePath;
+import dev.shoal.engine.wal.EncodedWalBatch;
 import dev.shoal.flink.InvalidRecordPolicy;
 import dev.shoal.flink.NamespaceSelector;
 import dev.shoal.flink.ShoalConverter;
@@ -56,9 +57,9 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>At-least-once</h2>
  *
- * A batch is written (and committed) as soon as it is full or {@code flushInterval} old; every
- * checkpoint waits until all writes are acknowledged. A replay after a failure applies some changes
- * twice, which leaves keyed upserts and deletes exact.
+ * A batch is staged and committed at once, without a writer position, as soon as it is full or
+ * {@code flushInterval} old; every checkpoint waits until all writes are acknowledged. A replay
+ * after a failure applies some changes twice, which leaves keyed upserts and deletes exact.
  *
  * <h2>Threads</h2>
  *
@@ -186,7 +187,7 @@ public final class ShoalSinkWriter<T>
     if (channel.buffer.isEmpty()) {
       channel.firstAddedMillis = time.getCurrentProcessingTime();
     }
-    channel.buffer.add(change, 0);
+    channel.buffer.add(change);
     channel.touched = true;
     if (channel.buffer.records() >= settings.batchMaxDocs()
         || channel.buffer.bytes() >= settings.batchMaxBytes()) {
@@ -266,15 +267,14 @@ public final class ShoalSinkWriter<T>
       return;
     }
     await(channel);
-    WriteRequest request = channel.buffer.toRequest();
-    long bytes = channel.buffer.bytes();
-    channel.buffer = new ChangeBuffer(settings.batchMaxDocs());
-    int records = request.explicitRecords();
+    // Encoded as the records arrived: framing the batch is one copy of its bytes.
+    EncodedWalBatch batch = channel.buffer.finish();
+    int records = batch.records();
     NamespacePath ns = channel.ns;
     CompletableFuture<Object> future = new CompletableFuture<>();
     channel.inflight = future;
     channel.inflightRecords = records;
-    channel.inflightBytes = bytes;
+    channel.inflightBytes = batch.bytes().length;
     io.execute(
         () -> {
           long start = System.nanoTime();
@@ -283,19 +283,11 @@ public final class ShoalSinkWriter<T>
             if (settings.exactlyOnce()) {
               result =
                   retrier.call(
-                      "stage " + records + " records for " + ns, () -> engine.stage(ns, request));
+                      "stage " + records + " records for " + ns, () -> engine.stage(ns, batch));
             } else {
-              WriteRequest write =
-                  WriteRequest.builder()
-                      .upserts(request.upserts())
-                      .patches(request.patches())
-                      .deletes(request.deletes())
-                      .createIfMissing(true)
-                      .distanceMetric(settings.distanceMetric())
-                      .build();
               result =
                   retrier.call(
-                      "write " + records + " records to " + ns, () -> engine.write(ns, write));
+                      "write " + records + " records to " + ns, () -> stageAndCommit(ns, batch));
             }
             lastSendMillis = (System.nanoTime() - start) / 1_000_000;
             future.complete(result);
@@ -305,6 +297,27 @@ public final class ShoalSinkWriter<T>
             finished.add(channel);
           }
         });
+  }
+
+  /**
+   * Writes an at-least-once batch: stages its WAL object and commits it at once, without a writer
+   * position. A commit that definitely failed deletes the object; after an unknown outcome the
+   * object may be committed and stays (the retry stages a new one, a replay as any other).
+   */
+  private WriteResult stageAndCommit(NamespacePath ns, EncodedWalBatch batch) {
+    StagedBatch staged = engine.stage(ns, batch);
+    try {
+      return engine.commitStaged(ns, List.of(staged), null, true, settings.distanceMetric());
+    } catch (CommitStateUnknownException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      try {
+        engine.discardStaged(staged);
+      } catch (RuntimeException d) {
+        e.addSuppressed(d);
+      }
+      throw e;
+    }
   }
 
   /** Waits for a namespace's batch in flight, if any, and takes its outcome. */
