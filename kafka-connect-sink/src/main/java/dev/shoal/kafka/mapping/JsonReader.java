@@ -19,8 +19,9 @@ import java.util.RandomAccess;
  * maps, numbers {@code Long}/{@code BigInteger}/{@code Double}, and an array of numbers becomes a
  * {@link NumberArray}, a list backed by a {@code double[]} (read without boxing each number). The
  * array of the vector field is read straight into a {@link FloatArray} instead: each number parsed
- * as a double, as everywhere else, then narrowed to float32. Duplicate keys, trailing content and
- * non-finite numbers are errors.
+ * as a double, as everywhere else, then narrowed to float32; a base64 string in the vector field
+ * (little-endian float32) is decoded into one too. Duplicate keys, trailing content and non-finite
+ * numbers are errors.
  *
  * <p>Stateless and thread-safe (each thread keeps its own scratch buffers).
  */
@@ -50,6 +51,7 @@ final class JsonReader {
   private static final class Scratch {
     double[] doubles = new double[256];
     float[] floats = new float[256];
+    byte[] bytes = new byte[1024];
   }
 
   private JsonReader() {}
@@ -109,6 +111,8 @@ final class JsonReader {
       JsonToken t = p.nextToken();
       if (t == JsonToken.START_ARRAY && depth <= 1 && vector.matches(name, depth)) {
         out.put(name, readVector(p));
+      } else if (t == JsonToken.VALUE_STRING && depth <= 1 && vector.matches(name, depth)) {
+        out.put(name, readBase64Vector(p));
       } else {
         out.put(name, readValue(p, vector, depth));
       }
@@ -171,6 +175,35 @@ final class JsonReader {
       doubles[i] = floats[i];
     }
     return generalList(p, doubles, n, t);
+  }
+
+  /**
+   * The parser is on the string of a vector field: base64 of little-endian float32, decoded from
+   * the parser's own characters into a {@link FloatArray}, without the string, byte array and
+   * buffer views the general path makes (a 128-dimensional vector is 684 characters). Anything that
+   * path would reject or read differently (see {@link Base64Floats#decode}) comes back as the
+   * string, so the mapper rejects it with the same message as before.
+   */
+  private static Object readBase64Vector(JsonParser p) throws IOException {
+    char[] chars = p.getTextCharacters();
+    int offset = p.getTextOffset();
+    int length = p.getTextLength();
+    int bytes = Base64Floats.decodedLength(chars, offset, length);
+    if (bytes > 0) {
+      Scratch scratch = SCRATCH.get();
+      byte[] buffer = scratch.bytes;
+      if (bytes > buffer.length) {
+        buffer = new byte[bytes];
+        if (bytes <= 4 * MAX_KEPT_SCRATCH) {
+          scratch.bytes = buffer;
+        }
+      }
+      float[] floats = Base64Floats.decode(chars, offset, length, buffer);
+      if (floats != null) {
+        return new FloatArray(floats);
+      }
+    }
+    return p.getText();
   }
 
   /** The parser is on START_ARRAY; leaves it on END_ARRAY. */

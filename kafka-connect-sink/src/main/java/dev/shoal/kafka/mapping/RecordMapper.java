@@ -211,7 +211,8 @@ public final class RecordMapper {
     float[] vector = vectorField.isEmpty() ? null : vector(fields.get(vectorField));
     SparseVector sparse = sparseField.isEmpty() ? null : sparse(fields.get(sparseField));
     boolean patch = mode == WriteMode.PATCH;
-    Map<String, String> text = new LinkedHashMap<>();
+    // Most sinks have no text fields: no map to fill (the engine reads an empty one as none).
+    Map<String, String> text = textFields.isEmpty() ? Map.of() : new LinkedHashMap<>();
     for (String name : textFields) {
       if (!fields.containsKey(name)) {
         continue;

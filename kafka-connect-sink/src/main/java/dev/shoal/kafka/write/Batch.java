@@ -19,8 +19,9 @@ import org.apache.kafka.connect.sink.SinkRecord;
  * <p>Not thread-safe: owned by {@link SinkWriter} under its lock, and immutable once sealed.
  */
 final class Batch {
-  private final Map<String, SinkOperation> operations = new LinkedHashMap<>();
-  private final Map<String, Long> operationBytes = new LinkedHashMap<>();
+  /** One entry per id: an id's operation and its size estimate live together (one lookup). */
+  private final Map<String, Slot> operations;
+
   private final List<Entry> records = new ArrayList<>();
   private final boolean keepEntries;
   private final long createdAtNanos;
@@ -36,8 +37,28 @@ final class Batch {
    *     holding records keeps their raw bytes alive
    */
   Batch(long nowNanos, boolean keepEntries) {
+    this(nowNanos, keepEntries, 0);
+  }
+
+  /**
+   * @param expectedIds how many distinct ids the batch will likely hold, to size its table once
+   *     instead of growing it step by step
+   */
+  Batch(long nowNanos, boolean keepEntries, int expectedIds) {
     this.createdAtNanos = nowNanos;
     this.keepEntries = keepEntries;
+    this.operations = new LinkedHashMap<>(Math.max(16, (int) (expectedIds / 0.75f) + 1));
+  }
+
+  /** An id's folded operation and its estimated size. */
+  private static final class Slot {
+    SinkOperation operation;
+    long bytes;
+
+    Slot(SinkOperation operation, long bytes) {
+      this.operation = operation;
+      this.bytes = bytes;
+    }
   }
 
   /**
@@ -56,15 +77,21 @@ final class Batch {
     if (keepEntries) {
       records.add(new Entry(record, offset, op));
     }
-    SinkOperation earlier = operations.get(op.id());
-    SinkOperation result = earlier == null ? op : fold(earlier, op);
+    // An id keeps its first position: ids are distinct, so order across ids does not matter to
+    // the engine, and within an id only the folded result remains.
+    Slot slot = operations.get(op.id());
+    if (slot == null) {
+      long size = op.estimatedBytes();
+      operations.put(op.id(), new Slot(op, size));
+      bytes += size;
+      return false;
+    }
+    SinkOperation result = fold(slot.operation, op);
     long size = result.estimatedBytes();
-    Long old = operationBytes.put(op.id(), size);
-    bytes += size - (old == null ? 0 : old);
-    // Re-inserting keeps the id's first position: ids are distinct, so order across ids does not
-    // matter to the engine, and within an id only the folded result remains.
-    operations.put(op.id(), result);
-    return earlier != null;
+    bytes += size - slot.bytes;
+    slot.operation = result;
+    slot.bytes = size;
+    return true;
   }
 
   /**
@@ -76,7 +103,11 @@ final class Batch {
    */
   static Batch merge(List<Batch> parts) {
     Batch first = parts.get(0);
-    Batch out = new Batch(first.createdAtNanos, first.keepEntries);
+    int ids = 0;
+    for (Batch part : parts) {
+      ids += part.operations.size();
+    }
+    Batch out = new Batch(first.createdAtNanos, first.keepEntries, ids);
     for (Batch part : parts) {
       if (part.keepEntries != out.keepEntries) {
         throw new IllegalArgumentException(
@@ -92,14 +123,20 @@ final class Batch {
       out.recordCount += part.recordCount;
       out.hasVectors |= part.hasVectors;
       out.records.addAll(part.records);
-      for (Map.Entry<String, SinkOperation> e : part.operations.entrySet()) {
-        String id = e.getKey();
-        SinkOperation earlier = out.operations.get(id);
-        SinkOperation result = earlier == null ? e.getValue() : fold(earlier, e.getValue());
-        long size = earlier == null ? part.operationBytes.get(id) : result.estimatedBytes();
-        Long old = out.operationBytes.put(id, size);
-        out.bytes += size - (old == null ? 0 : old);
-        out.operations.put(id, result);
+      for (Map.Entry<String, Slot> e : part.operations.entrySet()) {
+        Slot later = e.getValue();
+        Slot earlier = out.operations.get(e.getKey());
+        if (earlier == null) {
+          // Slots of sealed parts are never changed again: a copy keeps the parts intact.
+          out.operations.put(e.getKey(), new Slot(later.operation, later.bytes));
+          out.bytes += later.bytes;
+        } else {
+          SinkOperation result = fold(earlier.operation, later.operation);
+          long size = result.estimatedBytes();
+          out.bytes += size - earlier.bytes;
+          earlier.operation = result;
+          earlier.bytes = size;
+        }
       }
     }
     return out;
@@ -150,7 +187,8 @@ final class Batch {
   /** The engine request, with the writer position of the batch's last offset if given. */
   WriteRequest toRequest(String writerId, long epoch) {
     WriteRequest.Builder b = WriteRequest.builder().createIfMissing(true);
-    for (SinkOperation op : operations.values()) {
+    for (Slot slot : operations.values()) {
+      SinkOperation op = slot.operation;
       if (op instanceof SinkOperation.Upsert u) {
         b.upsert(u.document());
       } else if (op instanceof SinkOperation.Patch p) {
@@ -197,7 +235,13 @@ final class Batch {
   }
 
   long deletes() {
-    return operations.values().stream().filter(o -> o instanceof SinkOperation.Delete).count();
+    long n = 0;
+    for (Slot slot : operations.values()) {
+      if (slot.operation instanceof SinkOperation.Delete) {
+        n++;
+      }
+    }
+    return n;
   }
 
   long bytes() {

@@ -87,6 +87,9 @@ public final class SinkWriter {
   private static final long STOP_WAIT_MS = 30_000;
   private static final long CLOSE_WAIT_MS = 10_000;
 
+  /** Batches are sized for this many ids at most up front; larger ones grow as they fill. */
+  private static final int MAX_PRESIZED_IDS = 4096;
+
   /**
    * Most time a task-thread call ({@code open}, {@code put}) spends retrying blocking store calls
    * (claims, namespace reads). The worker's own {@code consumer.max.poll.interval.ms} is invisible
@@ -400,13 +403,23 @@ public final class SinkWriter {
     }
     Map<TopicPartition, Set<NamespacePath>> toInit = new LinkedHashMap<>();
     synchronized (this) {
+      TopicPartition checkedPartition = null;
+      NamespacePath checkedNamespace = null;
       for (Item item : items) {
+        // Runs of records go the same way: the partition and the cached NamespacePath instance
+        // repeat, and need checking once per run.
+        NamespacePath ns = item.outcome() instanceof Mapped.Write w ? w.namespace() : null;
+        if (item.partition() == checkedPartition && (ns == null || ns == checkedNamespace)) {
+          continue;
+        }
         PartitionState ps = partitions.computeIfAbsent(item.partition(), k -> new PartitionState());
         if (ps.fenced) {
           continue; // fenced since the snapshot: never claim anything more for it
         }
-        if (item.outcome() instanceof Mapped.Write w && !ps.lanes.containsKey(w.namespace())) {
-          toInit.computeIfAbsent(item.partition(), k -> new LinkedHashSet<>()).add(w.namespace());
+        checkedPartition = item.partition();
+        checkedNamespace = ns;
+        if (ns != null && !ps.lanes.containsKey(ns)) {
+          toInit.computeIfAbsent(item.partition(), k -> new LinkedHashSet<>()).add(ns);
         }
       }
     }
@@ -421,8 +434,9 @@ public final class SinkWriter {
               lanes.forEach(ps.lanes::putIfAbsent);
             }
           });
+      LaneCursor cursor = new LaneCursor();
       for (Item item : items) {
-        if (!accept(item.record(), item.partition(), item.outcome(), rejections)) {
+        if (!accept(item.record(), item.partition(), item.outcome(), cursor, rejections)) {
           break; // a rejection that fails the task: accept nothing after it
         }
       }
@@ -432,6 +446,18 @@ public final class SinkWriter {
       manageBackPressure();
     }
     report(rejections);
+  }
+
+  /**
+   * The lane the previous record of a put() went to, and its namespace's dimension: most records go
+   * where the one before went, which then costs no map lookups. Valid within one hold of the lock
+   * (lanes are added and retired only under it).
+   */
+  private static final class LaneCursor {
+    TopicPartition partition;
+    NamespacePath namespace;
+    Lane lane;
+    int dimension;
   }
 
   /** A record of a put(), its original partition and what mapping made of it. */
@@ -457,7 +483,11 @@ public final class SinkWriter {
    * @return false if it was rejected and nothing can report it (the task must fail)
    */
   private boolean accept(
-      SinkRecord r, TopicPartition tp, Object outcome, List<Rejection> rejections) {
+      SinkRecord r,
+      TopicPartition tp,
+      Object outcome,
+      LaneCursor cursor,
+      List<Rejection> rejections) {
     if (outcome instanceof RejectedRecordException e) {
       return reject(r, e, rejections);
     }
@@ -467,8 +497,17 @@ public final class SinkWriter {
       return true;
     }
     Mapped.Write w = (Mapped.Write) outcome;
-    PartitionState ps = partitions.get(tp);
-    Lane lane = ps == null ? null : ps.lanes.get(w.namespace());
+    Lane lane;
+    if (tp == cursor.partition && w.namespace() == cursor.namespace) {
+      lane = cursor.lane;
+    } else {
+      PartitionState ps = partitions.get(tp);
+      lane = ps == null ? null : ps.lanes.get(w.namespace());
+      cursor.partition = tp;
+      cursor.namespace = w.namespace();
+      cursor.lane = lane;
+      cursor.dimension = 0;
+    }
     if (lane == null || lane.closed) {
       return true; // revoked or fenced meanwhile
     }
@@ -479,7 +518,7 @@ public final class SinkWriter {
     }
     SinkOperation op = w.operation();
     int dim = op.dimension();
-    if (dim > 0) {
+    if (dim > 0 && dim != cursor.dimension) {
       Integer known = dimensions.get(w.namespace());
       if (known == null) {
         dimensions.put(w.namespace(), dim);
@@ -496,9 +535,14 @@ public final class SinkWriter {
                     + known),
             rejections);
       }
+      cursor.dimension = dim;
     }
     if (lane.open == null) {
-      lane.open = new Batch(time.nanoseconds(), !dimensionsConfirmed.contains(w.namespace()));
+      lane.open =
+          new Batch(
+              time.nanoseconds(),
+              !dimensionsConfirmed.contains(w.namespace()),
+              Math.min(config.batchMaxDocs(), MAX_PRESIZED_IDS));
     }
     long before = lane.open.bytes();
     if (lane.open.add(r, offset, op)) {

@@ -196,6 +196,48 @@ class RecordMapperTest {
   }
 
   @Test
+  void base64VectorsInJsonTextAreRejectedAsBefore() {
+    assertThatThrownBy(() -> mapper().map(record("a", "{\"vector\":\"1,2\"}".getBytes(UTF_8))))
+        .isInstanceOf(RejectedRecordException.class)
+        .hasMessageContaining("is a string but not base64 of little-endian float32 values");
+    assertThatThrownBy(() -> mapper().map(record("a", "{\"vector\":\"AAAA\"}".getBytes(UTF_8))))
+        .isInstanceOf(RejectedRecordException.class)
+        .hasMessageContaining(
+            "base64 string of 3 bytes; float32 vectors need a positive multiple of 4");
+    assertThatThrownBy(() -> mapper().map(record("a", "{\"vector\":\"\"}")))
+        .isInstanceOf(RejectedRecordException.class)
+        .hasMessageContaining("base64 string of 0 bytes");
+    assertThatThrownBy(() -> mapper().map(record("a", "{\"vector\":\"AACAfw==\"}")))
+        .isInstanceOf(RejectedRecordException.class)
+        .hasMessageContaining("vector field 'vector' has a non-finite value at position 0");
+  }
+
+  @Test
+  void base64VectorsInJsonBytesAndDebeziumRowsAreDecoded() {
+    java.nio.ByteBuffer b =
+        java.nio.ByteBuffer.allocate(512).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    float[] want = new float[128];
+    for (int i = 0; i < want.length; i++) {
+      want[i] = i * 0.25f - 7f;
+      b.putFloat(want[i]);
+    }
+    String base64 = java.util.Base64.getEncoder().encodeToString(b.array());
+    Document d =
+        upserted(
+            mapper()
+                .map(
+                    record(
+                        "a", ("{\"vector\":\"" + base64 + "\",\"lang\":\"en\"}").getBytes(UTF_8))));
+    assertThat(d.vector()).containsExactly(want);
+    assertThat(d.attrs()).containsOnlyKeys("lang");
+    Document after =
+        upserted(
+            mapper(ShoalSinkConfig.CDC_FORMAT, "debezium")
+                .map(record("a", "{\"op\":\"c\",\"after\":{\"vector\":\"" + base64 + "\"}}")));
+    assertThat(after.vector()).containsExactly(want);
+  }
+
+  @Test
   void readsJsonNumberArraysAsVectorsAndAttributes() {
     Document d =
         upserted(mapper().map(record("a", "{\"vector\":[1, 2.5, -3e2],\"xs\":[1, 2.5],\"n\":7}")));
