@@ -39,7 +39,8 @@ import java.util.stream.Stream;
  * FileChannel.force(true)}, close, then force its folder. (LocalFileStore also renames or links a
  * temporary file into place; the baseline does not.) A second baseline forces the files only, not
  * the folder. The ratio is engine docs/s over baseline docs/s (= baseline time / engine time).
- * Rounds alternate engine and baseline; each round uses fresh folders.
+ * Rounds alternate engine and baseline, after unmeasured warm-up rounds; each round uses fresh
+ * folders.
  *
  * <h2>Round trips</h2>
  *
@@ -51,8 +52,9 @@ import java.util.stream.Stream;
  * <p>The machine these numbers come from is shared, so every round is printed and the summary is
  * the median of the per-round ratios, with their range.
  *
- * <p>Arguments (all optional): {@code --docs 100000 --batch 1000 --dim 128 --rounds 5 --trips 200
- * --seed 42 --dir <parent of the temporary folders>}.
+ * <p>Arguments (all optional): {@code --docs 100000 --batch 1000 --dim 128 --rounds 5 --warmup 2
+ * --trips 200 --seed 42 --dir <parent of the temporary folders>}; the {@code --warmup} rounds run
+ * like the others and are not measured.
  */
 public final class IngestBenchmark {
   private static final NamespacePath NS = NamespacePath.parse("acme/bench/ingest");
@@ -64,6 +66,7 @@ public final class IngestBenchmark {
     int batch = 1_000;
     int dim = 128;
     int rounds = 5;
+    int warmup = 2;
     int trips = 200;
     long seed = 42;
     Path parent = Path.of(System.getProperty("java.io.tmpdir"));
@@ -73,6 +76,7 @@ public final class IngestBenchmark {
         case "--batch" -> batch = Integer.parseInt(args[i + 1]);
         case "--dim" -> dim = Integer.parseInt(args[i + 1]);
         case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
+        case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
         case "--trips" -> trips = Integer.parseInt(args[i + 1]);
         case "--seed" -> seed = Long.parseLong(args[i + 1]);
         case "--dir" -> parent = Path.of(args[i + 1]);
@@ -81,12 +85,14 @@ public final class IngestBenchmark {
     }
     System.out.printf(
         Locale.ROOT,
-        "IngestBenchmark: %,d docs of %d dims in batches of %,d, %d rounds, seed %d, Java %s,"
+        "IngestBenchmark: %,d docs of %d dims in batches of %,d, %d rounds after %d unmeasured,"
+            + " seed %d, Java %s,"
             + " %d processors, folder %s%n",
         docs,
         dim,
         batch,
         rounds,
+        warmup,
         seed,
         System.getProperty("java.version"),
         Runtime.getRuntime().availableProcessors(),
@@ -101,10 +107,13 @@ public final class IngestBenchmark {
         rawBytes / docs,
         dim);
 
-    // Warm-up: JIT the write path and the baseline once, unmeasured.
-    List<List<Document>> warm = batches.subList(0, Math.min(20, batches.size()));
-    Run warmRun = ingest(parent, warm, false);
-    baseline(parent, warmRun.sizes(), true);
+    // Warm-up rounds, unmeasured: in a fresh JVM the first few full ingests run up to twice as
+    // slow as later ones (JIT compilation, heap sizing), which says nothing about the engine.
+    for (int w = 0; w < warmup; w++) {
+      Run warmRun = ingest(parent, batches, false);
+      baseline(parent, warmRun.sizes(), true);
+      ingest(parent, batches, true);
+    }
 
     List<Run> engineRuns = new ArrayList<>();
     List<Long> baselineNanos = new ArrayList<>();
