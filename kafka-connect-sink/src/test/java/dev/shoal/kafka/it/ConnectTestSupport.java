@@ -15,7 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -133,33 +136,49 @@ final class ConnectTestSupport {
       Duration timeout)
       throws Exception {
     Map<TopicPartition, Long> end = endOffsets(admin, topic, partitions);
+    Map<TopicPartition, Long> seen = new ConcurrentHashMap<>();
     await(
         "connector " + connector + " to apply everything up to " + end + " in " + ns,
         timeout,
         () -> {
           try {
-            return reader.namespaceExists(ns)
-                && end.entrySet().stream()
-                    .allMatch(
-                        e ->
-                            e.getValue() == 0
-                                || reader
-                                        .writerPosition(
-                                            ns, SinkWriter.writerId(connector, e.getKey()))
-                                        .orElse(-1)
-                                    >= e.getValue() - 1);
+            if (!reader.namespaceExists(ns)) {
+              return false;
+            }
+            boolean done = true;
+            for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+              long position =
+                  reader.writerPosition(ns, SinkWriter.writerId(connector, e.getKey())).orElse(-1);
+              seen.put(e.getKey(), position);
+              done &= e.getValue() == 0 || position >= e.getValue() - 1;
+            }
+            return done;
           } catch (RuntimeException e) {
             return false;
           }
-        });
+        },
+        () ->
+            "; last positions seen "
+                + new TreeMap<>(
+                    seen.entrySet().stream()
+                        .collect(
+                            Collectors.toMap(e -> e.getKey().toString(), Map.Entry::getValue))));
   }
 
   static void await(String what, Duration timeout, BooleanSupplier condition)
       throws InterruptedException {
+    await(what, timeout, condition, () -> "");
+  }
+
+  /** Like {@link #await(String, Duration, BooleanSupplier)}; the error ends with {@code state}. */
+  static void await(
+      String what, Duration timeout, BooleanSupplier condition, Supplier<String> state)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("Timed out after " + timeout + " waiting for " + what);
+        throw new AssertionError(
+            "Timed out after " + timeout + " waiting for " + what + state.get());
       }
       Thread.sleep(100);
     }

@@ -10,22 +10,27 @@ import dev.shoal.engine.Engine;
 import dev.shoal.engine.model.NamespacePath;
 import dev.shoal.engine.storage.ObjectStore;
 import dev.shoal.engine.storage.ObjectStores;
+import dev.shoal.kafka.it.IsolatedEnginesSinkConnector.Opened;
 import dev.shoal.kafka.testing.HangingStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.apache.kafka.connect.util.clusters.WorkerHandle;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A worker of a two-worker cluster goes away mid-stream while its store hangs: its tasks' writes
@@ -36,6 +41,7 @@ import org.junit.jupiter.api.Test;
  * tasks on separate worker processes would. Nothing is lost and nothing is applied twice.
  */
 class WorkerFailureIT {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerFailureIT.class);
   static final Duration TIMEOUT = Duration.ofSeconds(150);
   static final String NAME = "failover";
 
@@ -83,13 +89,27 @@ class WorkerFailureIT {
           TIMEOUT,
           () -> reader.namespaceExists(ns) && appliedRecords(store, ns) > 1_000);
 
-      // The store of one worker's tasks hangs; more records arrive; their flushes get stuck.
-      WorkerHandle victim = workerWithMostTasks(connect);
-      for (String task : tasksOn(connect, victim)) {
-        HangingStore s = IsolatedEnginesSinkConnector.latestStore(NAME, task);
-        s.hang();
-        hung.add(s);
+      // The store of one worker's tasks hangs; more records arrive; their flushes get stuck. The
+      // victim's tasks are the instances it created: the status topic may lag a task's move.
+      await(
+          "one running instance of each task",
+          TIMEOUT,
+          () -> IsolatedEnginesSinkConnector.running(NAME).size() == 4);
+      Map<String, List<Opened>> byWorker =
+          IsolatedEnginesSinkConnector.running(NAME).stream()
+              .collect(Collectors.groupingBy(o -> o.worker));
+      String victimId =
+          Collections.max(byWorker.entrySet(), Comparator.comparingInt(e -> e.getValue().size()))
+              .getKey();
+      WorkerHandle victim = worker(connect, victimId);
+      for (Opened o : byWorker.get(victimId)) {
+        o.store.hang();
+        hung.add(o.store);
       }
+      LOG.info(
+          "Hung the stores of tasks {} on worker {}",
+          byWorker.get(victimId).stream().map(o -> o.task).toList(),
+          victimId);
       w.produce(producer, topic, 4_000, 8_000);
       await(
           "a write of the victim's tasks to be stuck in flight",
@@ -131,30 +151,17 @@ class WorkerFailureIT {
     }
   }
 
-  /** The worker that runs the most of the connector's tasks. */
-  private static WorkerHandle workerWithMostTasks(EmbeddedConnectCluster connect) {
-    WorkerHandle best = null;
-    int most = -1;
-    for (WorkerHandle worker : connect.workers()) {
-      int n = tasksOn(connect, worker).size();
-      if (n > most) {
-        most = n;
-        best = worker;
-      }
-    }
-    assertThat(most).as("tasks on the busiest worker").isPositive();
-    return best;
-  }
-
-  /** Ids of the connector's tasks that run on {@code worker}. */
-  private static List<String> tasksOn(EmbeddedConnectCluster connect, WorkerHandle worker) {
-    String port = ":" + worker.url().getPort();
-    List<String> out = new ArrayList<>();
-    for (ConnectorStateInfo.TaskState t : connect.connectorStatus(NAME).tasks()) {
-      if (t.workerId().endsWith(port)) {
-        out.add(Integer.toString(t.id()));
-      }
-    }
-    return out;
+  /** The worker whose REST listener is {@code hostPort}. */
+  private static WorkerHandle worker(EmbeddedConnectCluster connect, String hostPort) {
+    return connect.workers().stream()
+        .filter(w -> hostPort.equals(w.url().getHost() + ":" + w.url().getPort()))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "No worker listens on "
+                        + hostPort
+                        + "; workers: "
+                        + connect.workers().stream().map(WorkerHandle::url).toList()));
   }
 }
