@@ -321,7 +321,7 @@ public final class IvfIndex {
       }
     } else {
       int depth = params.rerankDepth() > 0 ? params.rerankDepth() : defaultRerankDepth(k);
-      TopK candidates = new TopK(Math.max(k, depth));
+      Candidates candidates = new Candidates(Math.max(k, depth));
       int largest = 0;
       for (Block b : blocks) {
         largest = Math.max(largest, b.count);
@@ -330,8 +330,8 @@ public final class IvfIndex {
       for (int slot = 0; slot < blocks.length; slot++) {
         codes += scanBinary(q, blocks[slot], slot, allowed, candidates, buffers);
       }
-      long[] ids = new long[candidates.size()];
-      float[] estimates = new float[candidates.size()];
+      long[] ids = new long[candidates.bound()];
+      float[] estimates = new float[ids.length];
       int n = candidates.drainSorted(ids, estimates);
       for (int i = 0; i < n; i++) {
         Block b = blocks[(int) (ids[i] >>> 32)];
@@ -568,11 +568,11 @@ public final class IvfIndex {
    * test per member. Returns codes scanned.
    *
    * <p>The popcounts of the whole block run first, in one tight loop, and only estimates that can
-   * enter the candidates (not below their current worst) are offered: most members of all but the
-   * nearest cluster are rejected by one comparison, the same one {@link TopK#offer} would make.
+   * enter the candidates (not below their floor) are added: most members of all but the nearest
+   * cluster are rejected by one comparison.
    */
   private int scanBinary(
-      float[] q, Block b, int slot, Bits allowed, TopK candidates, ScanBuffers buf) {
+      float[] q, Block b, int slot, Bits allowed, Candidates candidates, ScanBuffers buf) {
     int[] ords = b.ords;
     int[] members = buf.members;
     int n = b.count;
@@ -609,7 +609,7 @@ public final class IvfIndex {
     boolean euclidean = metric == DistanceMetric.EUCLIDEAN;
     float[] corr = b.corrections;
     long slotBits = (long) slot << 32;
-    float floor = candidates.isFull() ? candidates.minScore() : Float.NEGATIVE_INFINITY;
+    float floor = candidates.floor();
     for (int i = 0; i < n; i++) {
       int j = allowed == null ? i : members[i];
       int co = b.corrOffset + j * IvfFormat.CORRECTIONS;
@@ -617,12 +617,10 @@ public final class IvfIndex {
       float est = (a * dots[i] + bSum * corr[co + 3] + c) * corr[co + 1];
       float rq = rNorm * qrNorm * est;
       float s = euclidean ? -(rNorm * rNorm + qrNorm2 - 2f * rq) : qc + corr[co + 2] + rq;
-      // Written so that a NaN is offered, as it was before this check.
+      // Written so that a NaN is kept (and reranked).
       if (!(s < floor)) {
-        candidates.offer(s, slotBits | j);
-        if (candidates.isFull()) {
-          floor = candidates.minScore();
-        }
+        candidates.add(s, slotBits | j);
+        floor = candidates.floor();
       }
     }
     return n;

@@ -20,15 +20,6 @@ final class TopK {
     return size;
   }
 
-  boolean isFull() {
-    return size == capacity;
-  }
-
-  /** The worst kept score; only meaningful when full. */
-  float minScore() {
-    return scores[0];
-  }
-
   /** Whether (score, id) ranks after (otherScore, otherId). */
   private static boolean worse(float score, long id, float otherScore, long otherId) {
     return score < otherScore || (score == otherScore && id > otherId);
