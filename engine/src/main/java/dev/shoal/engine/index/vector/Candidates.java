@@ -102,13 +102,11 @@ final class Candidates {
     if (better(hi, mid)) {
       swap(hi, mid);
     }
-    // Now lo >= mid >= hi in rank: use mid as the pivot, parked at hi.
+    // Now lo >= mid >= hi in rank: use mid as the pivot, parked at hi (where it stays).
     swap(mid, hi);
-    float ps = scores[hi];
-    long pid = ids[hi];
     int store = lo;
     for (int i = lo; i < hi; i++) {
-      if (scores[i] > ps || (scores[i] == ps && ids[i] < pid)) {
+      if (better(i, hi)) {
         swap(i, store++);
       }
     }
